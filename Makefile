@@ -1,0 +1,46 @@
+# Entry points: `make run` serves the course with a demo organisation, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := course_app
+
+.PHONY: run test install install-dev translations extract-messages lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+install-dev: $(VENV)/.installed-dev translations
+
+## Compile the translation catalogs (.po -> .mo); part of every install.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d course_app/translations
+
+## Refresh the .po files after adding or changing user-visible strings.
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o course_app/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i course_app/translations/messages.pot -d course_app/translations --no-fuzzy-matching --ignore-obsolete
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo-data
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check course_app tests migrations
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,38 @@
+"""Tryggt uppdrag: a web course for elected officials, and the tracking around it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from course_app import cli, config, errors, i18n, security
+from course_app.auth.views import bp as auth_bp
+from course_app.catalog import load_catalog
+from course_app.extensions import csrf, db, limiter, login_manager, migrate
+from course_app.learn.views import bp as learn_bp
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure the application."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(config.DEFAULTS)
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    config.check_production(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    app.extensions["catalog"] = load_catalog(app.config["CONTENT_DIR"], app.config["LANGUAGES"])
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(learn_bp)
+    return app

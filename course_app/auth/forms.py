@@ -1,0 +1,48 @@
+"""Sign-in forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, SubmitField
+from wtforms.validators import AnyOf, DataRequired, Email, Length
+
+
+class _EmailMixin:
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(message=_l("Enter your e-mail address")),
+            Length(max=254, message=_l("The e-mail address is too long")),
+            Email(message=_l("Enter an e-mail address like name@example.se")),
+        ],
+    )
+    next = HiddenField()
+
+
+class LoginForm(_EmailMixin, FlaskForm):
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(message=_l("Enter your password")),
+            Length(max=1024, message=_l("The password is too long")),
+        ],
+    )
+    submit = SubmitField(_l("Sign in"))
+
+
+class LinkRequestForm(_EmailMixin, FlaskForm):
+    submit = SubmitField(_l("Send me a sign-in link"))
+
+
+class LinkConfirmForm(FlaskForm):
+    submit = SubmitField(_l("Sign in"))
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField(_l("Sign out"))
+
+
+class LanguageForm(FlaskForm):
+    lang = HiddenField(validators=[AnyOf(("sv", "en"))])
+    next = HiddenField()

@@ -1,0 +1,136 @@
+"""Sign in with a password or an e-mailed link; sign out; choose the language."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from course_app.auth import services
+from course_app.auth.forms import LanguageForm, LinkConfirmForm, LinkRequestForm, LoginForm, LogoutForm
+from course_app.extensions import db, limiter
+from course_app.i18n import SESSION_KEY as LOCALE_KEY
+from course_app.learn.progress import GuestProgress, UserProgress
+from course_app.learn.services import current_catalog
+from course_app.mail import send_mail
+from course_app.security import external_url, safe_next
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+def _signin_limit() -> str:
+    return current_app.config["SIGNIN_RATE_LIMIT"]
+
+
+def _start_session(user) -> None:
+    """Renew the session for the signed-in user, keeping the guest's progress and language."""
+    guest = GuestProgress(dict(session))
+    locale = session.get(LOCALE_KEY)
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    if locale and not user.locale:
+        user.locale = locale
+    UserProgress(user.id).adopt(guest, current_catalog().modules)
+
+
+def _redirect_next(target: str | None):
+    return redirect(safe_next(target) or url_for("learn.overview"))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_signin_limit, methods=["POST"])
+def login():
+    """Sign in with e-mail address and password."""
+    if current_user.is_authenticated:
+        return _redirect_next(request.args.get("next"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            _start_session(user)
+            db.session.commit()
+            flash(_("You are signed in."), "success")
+            return _redirect_next(form.next.data)
+        form.password.errors.append(_("The e-mail address or the password is wrong"))
+    status = 400 if form.errors else 200
+    return render_template("auth/login.html", form=form, link_form=LinkRequestForm()), status
+
+
+@bp.route("/sign-in/link", methods=["GET", "POST"])
+@limiter.limit(_signin_limit, methods=["POST"])
+def request_link():
+    """Send a single-use sign-in link to the address, if it belongs to a user."""
+    form = LinkRequestForm(next=request.args.get("next", ""))
+    if not form.validate_on_submit():
+        status = 400 if form.errors else 200
+        return render_template("auth/request_link.html", form=form), status
+    user = services.find_user(form.email.data)
+    token = None
+    if user is not None:
+        token = services.create_signin_token(user, current_app.config["SIGNIN_LINK_MINUTES"])
+    db.session.commit()
+    if token is not None:
+        _send_link(user, token, form.next.data)
+    return render_template("auth/link_sent.html", email=form.email.data)
+
+
+def _send_link(user, token: str, next_url: str | None) -> None:
+    minutes = current_app.config["SIGNIN_LINK_MINUTES"]
+    with force_locale(user.locale or session.get(LOCALE_KEY) or "sv"):
+        link = external_url("auth.use_link", token=token, next=safe_next(next_url))
+        subject = _("Your sign-in link for Tryggt uppdrag")
+        body = render_template("auth/email_link.txt", link=link, minutes=minutes)
+    send_mail(user.email, subject, body)
+
+
+@bp.route("/sign-in/link/<token>", methods=["GET", "POST"])
+@limiter.limit(_signin_limit, methods=["POST"])
+def use_link(token: str):
+    """Confirm, then use a sign-in link; a GET alone never uses it up."""
+    form = LinkConfirmForm()
+    if form.validate_on_submit():
+        user = services.consume_token(token)
+        if user is not None:
+            _start_session(user)
+            db.session.commit()
+            flash(_("You are signed in."), "success")
+            return _redirect_next(request.args.get("next"))
+    elif request.method == "GET" and services.find_valid_token(token) is not None:
+        return render_template("auth/use_link.html", form=form)
+    return render_template("auth/link_invalid.html"), 410 if request.method == "GET" else 400
+
+
+@bp.post("/sign-out")
+def logout():
+    """Sign out and forget the session."""
+    if LogoutForm().validate_on_submit():
+        locale = session.get(LOCALE_KEY)
+        logout_user()
+        session.clear()
+        if locale:
+            session[LOCALE_KEY] = locale
+        flash(_("You are signed out."), "success")
+    return redirect(url_for("learn.overview"))
+
+
+@bp.post("/language")
+def set_language():
+    """Remember the chosen language, for the session and for a signed-in user."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session[LOCALE_KEY] = form.lang.data
+        if current_user.is_authenticated:
+            current_user.locale = form.lang.data
+            db.session.commit()
+    return _redirect_next(form.next.data)

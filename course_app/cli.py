@@ -1,0 +1,101 @@
+"""Command-line tools: organisations, users and the demo organisation."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from course_app.auth import services
+from course_app.extensions import db
+from course_app.models import Organisation, Role
+from course_app.security import external_url
+
+org_cli = AppGroup("org", help="Manage organisations.")
+users_cli = AppGroup("users", help="Manage users.")
+
+DEMO_ORG = ("exempelkommun", "Exempelkommun")
+DEMO_PASSWORD = "demo-losenord-2026"
+DEMO_USERS = (
+    ("ledamot@exempelkommun.se", "Alex Ledamot", (Role.OFFICIAL,)),
+    ("gruppledare@exempelkommun.se", "Kim Gruppledare", (Role.OFFICIAL, Role.GROUP_CONTACT)),
+    ("sakerhet@exempelkommun.se", "Sam Säkerhet", (Role.SECURITY_UNIT,)),
+)
+
+
+@org_cli.command("create")
+@click.option("--slug", required=True, help="Short name used in commands, e.g. vasteras.")
+@click.option("--name", required=True, help="Full name, e.g. Västerås stad.")
+def create_org(slug: str, name: str) -> None:
+    """Create an organisation."""
+    if db.session.scalar(db.select(Organisation).filter_by(slug=slug)):
+        raise click.ClickException(f"an organisation with slug '{slug}' already exists")
+    services.create_organisation(slug, name)
+    db.session.commit()
+    click.echo(f"Created organisation {slug} ({name}).")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\n")
+
+
+@users_cli.command("create")
+@click.option("--org", "org_slug", required=True, help="The organisation's slug.")
+@click.option("--email", required=True)
+@click.option("--name", default="")
+@click.option(
+    "--role",
+    "roles",
+    required=True,
+    multiple=True,
+    type=click.Choice([r.value for r in Role]),
+    help="Repeat for several roles.",
+)
+@click.option("--link", is_flag=True, help="Print a sign-in link instead of reading a password.")
+def create_user(org_slug: str, email: str, name: str, roles: tuple[str, ...], link: bool) -> None:
+    """Create a user; the password is read from standard input unless --link is given."""
+    org = db.session.scalar(db.select(Organisation).filter_by(slug=org_slug))
+    if org is None:
+        raise click.ClickException(f"no organisation with slug '{org_slug}'")
+    if services.email_taken(email):
+        raise click.ClickException(f"a user with e-mail {email} already exists")
+    password = None if link else _read_password()
+    if password is not None and len(password) < 12:
+        raise click.ClickException("the password must be at least 12 characters long")
+    user = services.create_user(org, email, [Role(r) for r in roles], name=name, password=password)
+    token = services.create_signin_token(user, 24 * 60) if link else None
+    db.session.commit()
+    click.echo(f"Created user {user.email} in {org.slug} ({', '.join(roles)}).")
+    if token:
+        with current_app.test_request_context():
+            link = external_url("auth.use_link", token=token)
+        click.echo(f"Sign-in link (valid 24 hours, once): {link}")
+
+
+@click.command("demo-data")
+def demo_data() -> None:
+    """Create the demo organisation and one user of each role, and print their logins."""
+    if current_app.config["APP_ENV"] == "production":
+        raise click.ClickException("demo data is not loaded in production")
+    org = db.session.scalar(db.select(Organisation).filter_by(slug=DEMO_ORG[0]))
+    if org is None:
+        org = services.create_organisation(*DEMO_ORG)
+    for email, name, roles in DEMO_USERS:
+        if not services.email_taken(email):
+            services.create_user(org, email, list(roles), name=name, password=DEMO_PASSWORD)
+    db.session.commit()
+    click.echo(f"\nDemo organisation: {DEMO_ORG[1]}. Demo logins (password: {DEMO_PASSWORD}):")
+    for email, name, roles in DEMO_USERS:
+        click.echo(f"  {email:32} {name} ({', '.join(r.value for r in roles)})")
+    click.echo("Open http://127.0.0.1:5000\n")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    app.cli.add_command(org_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_data)

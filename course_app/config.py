@@ -1,0 +1,87 @@
+"""Configuration from the environment, with safe defaults for development."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class UnsafeConfigError(RuntimeError):
+    """Raised when the production configuration would be unsafe to run."""
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance_path: str) -> dict:
+    """Return the configuration read from environment variables."""
+    env = os.environ.get("APP_ENV", "development")
+    production = env == "production"
+    return {
+        "APP_ENV": env,
+        "DEBUG": _env_bool("FLASK_DEBUG", False),
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "" if production else DEV_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{Path(instance_path) / 'tryggt.sqlite3'}"
+        ),
+        "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(PROJECT_ROOT / "content")),
+        "QUIZ_DIR": os.environ.get("QUIZ_DIR", str(PROJECT_ROOT / "quizzes")),
+        # Sign-in links are e-mailed; "outbox" writes them to instance/outbox/ instead.
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp" if production else "outbox"),
+        "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(Path(instance_path) / "outbox")),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _env_bool("MAIL_USE_SSL", False),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Tryggt uppdrag <no-reply@localhost>"),
+        # Links in e-mails are built from this address, never from the request's Host header.
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "FORCE_HTTPS": _env_bool("FORCE_HTTPS", production),
+    }
+
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "MAX_CONTENT_LENGTH": 256 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 256 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "tryggt_session",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "WTF_CSRF_TIME_LIMIT": 3600,
+    "BABEL_DEFAULT_LOCALE": "sv",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+    "LANGUAGES": ("sv", "en"),
+    "SIGNIN_LINK_MINUTES": 15,
+    "SIGNIN_RATE_LIMIT": "10 per minute;50 per hour",
+    "NOTE_MAX_LENGTH": 5000,
+}
+
+
+def check_production(config: dict) -> None:
+    """Raise UnsafeConfigError if a production configuration is unsafe."""
+    if config.get("APP_ENV") != "production":
+        return
+    key = config.get("SECRET_KEY") or ""
+    if not key or key == DEV_SECRET_KEY or len(key) < 32:
+        raise UnsafeConfigError("SECRET_KEY must be set to a random value of 32 characters or more")
+    if config.get("DEBUG"):
+        raise UnsafeConfigError("debug mode must be off in production")
+    if config.get("MAIL_BACKEND") != "smtp":
+        raise UnsafeConfigError("MAIL_BACKEND must be 'smtp' in production")

@@ -1,0 +1,1 @@
+"""The course pages: overview, modules and steps, and the learner's progress."""

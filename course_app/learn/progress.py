@@ -1,0 +1,237 @@
+"""Learner progress, for a signed-in official (database) or a guest (session)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, MutableMapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, select
+
+from course_app.catalog import Module, Step
+from course_app.extensions import db
+from course_app.models import ChecklistTick, ModuleCompletion, ReflectionNote, StepProgress
+from course_app.models.base import utcnow
+
+GUEST_KEY = "guest_progress"
+
+
+class Status(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+
+
+@dataclass(frozen=True)
+class ModuleState:
+    """What the learner has done in one module: done steps by id, completion, any ticks."""
+
+    done: dict[str, datetime] = field(default_factory=dict)
+    completed_at: datetime | None = None
+    ticked: bool = False
+
+    @property
+    def status(self) -> Status:
+        if self.completed_at is not None:
+            return Status.COMPLETE
+        if self.done or self.ticked:
+            return Status.IN_PROGRESS
+        return Status.NOT_STARTED
+
+
+class UserProgress:
+    """Progress stored in the database for one signed-in user; writes flush, the view commits."""
+
+    def __init__(self, user_id: int):
+        self.user_id = user_id
+
+    def _mine(self, stmt, model, module_id: str | None = None, step_id: str | None = None):
+        stmt = stmt.where(model.user_id == self.user_id)
+        if module_id is not None:
+            stmt = stmt.where(model.module_id == module_id)
+        if step_id is not None:
+            stmt = stmt.where(model.step_id == step_id)
+        return stmt
+
+    def overview(self, modules: Iterable[Module], only: str | None = None) -> dict[str, ModuleState]:
+        """Return the state of each module, in three queries whatever the number of modules."""
+        steps = select(StepProgress.module_id, StepProgress.step_id, StepProgress.completed_at)
+        done: dict[str, dict[str, datetime]] = {}
+        for mod, step, at in db.session.execute(self._mine(steps, StepProgress, only)):
+            done.setdefault(mod, {})[step] = at
+        completions = select(ModuleCompletion.module_id, ModuleCompletion.completed_at)
+        completed = dict(db.session.execute(self._mine(completions, ModuleCompletion, only)).all())
+        ticks = select(ChecklistTick.module_id).distinct()
+        ticked = set(db.session.scalars(self._mine(ticks, ChecklistTick, only)))
+        return {
+            m.id: ModuleState(done.get(m.id, {}), completed.get(m.id), m.id in ticked)
+            for m in modules
+        }
+
+    def state(self, module: Module) -> ModuleState:
+        """Return the state of one module."""
+        return self.overview([module], only=module.id)[module.id]
+
+    def ticks(self, module: Module) -> set[str]:
+        """Return the ids of the ticked checklist items in module."""
+        return set(db.session.scalars(self._mine(select(ChecklistTick.item_id), ChecklistTick, module.id)))
+
+    def notes(self, module: Module, step: Step) -> dict[str, str]:
+        """Return the user's own notes on the step's questions, by question id."""
+        stmt = select(ReflectionNote.question_id, ReflectionNote.body)
+        return dict(db.session.execute(self._mine(stmt, ReflectionNote, module.id, step.id)).all())
+
+    def set_ticks(self, module: Module, step: Step, item_ids: set[str]) -> None:
+        """Make exactly item_ids the ticked items of step."""
+        current = set(
+            db.session.scalars(self._mine(select(ChecklistTick.item_id), ChecklistTick, module.id, step.id))
+        )
+        if current - item_ids:
+            gone = self._mine(delete(ChecklistTick), ChecklistTick, module.id, step.id)
+            db.session.execute(gone.where(ChecklistTick.item_id.in_(current - item_ids)))
+        for item_id in sorted(item_ids - current):
+            db.session.add(
+                ChecklistTick(user_id=self.user_id, module_id=module.id, step_id=step.id, item_id=item_id)
+            )
+
+    def set_notes(self, module: Module, step: Step, bodies: dict[str, str]) -> None:
+        """Save the notes on the step's questions; an emptied note is deleted."""
+        stmt = self._mine(select(ReflectionNote), ReflectionNote, module.id, step.id)
+        existing = {note.question_id: note for note in db.session.scalars(stmt)}
+        for question_id, body in bodies.items():
+            note = existing.get(question_id)
+            if not body.strip():
+                if note is not None:
+                    db.session.delete(note)
+            elif note is None:
+                db.session.add(
+                    ReflectionNote(
+                        user_id=self.user_id,
+                        module_id=module.id,
+                        step_id=step.id,
+                        question_id=question_id,
+                        body=body,
+                    )
+                )
+            else:
+                note.body = body
+
+    def mark_done(self, module: Module, step: Step, state: ModuleState) -> bool:
+        """Record the step as done; return True if that completed the module."""
+        if step.id not in state.done:
+            self._add_step(module, step, step.version, utcnow())
+        return self._complete_if_all_done(module, {*state.done, step.id}, state)
+
+    def _add_step(self, module: Module, step: Step, version: str, at: datetime) -> None:
+        db.session.add(
+            StepProgress(
+                user_id=self.user_id,
+                module_id=module.id,
+                step_id=step.id,
+                content_version=version,
+                completed_at=at,
+            )
+        )
+
+    def _complete_if_all_done(self, module: Module, done: set[str], state: ModuleState) -> bool:
+        if state.completed_at is not None or not {s.id for s in module.steps} <= done:
+            return False
+        db.session.add(
+            ModuleCompletion(user_id=self.user_id, module_id=module.id, module_version=module.version)
+        )
+        return True
+
+    def adopt(self, guest: GuestProgress, modules: Iterable[Module]) -> None:
+        """Keep what a guest did in this browser; never overwrite what the user already has."""
+        modules = list(modules)
+        states = self.overview(modules)
+        ticks = select(ChecklistTick.module_id, ChecklistTick.item_id)
+        have = set(db.session.execute(self._mine(ticks, ChecklistTick)).all())
+        for module in modules:
+            state, visit = states[module.id], guest.state(module)
+            guest_ticks = guest.ticks(module)
+            for step in module.steps:
+                if step.id in visit.done and step.id not in state.done:
+                    version = guest.version(module, step) or step.version
+                    self._add_step(module, step, version, visit.done[step.id])
+                for item_id in sorted(step.checklist_ids & guest_ticks):
+                    if (module.id, item_id) not in have:
+                        db.session.add(
+                            ChecklistTick(
+                                user_id=self.user_id,
+                                module_id=module.id,
+                                step_id=step.id,
+                                item_id=item_id,
+                            )
+                        )
+            if visit.done:
+                self._complete_if_all_done(module, {*state.done, *visit.done}, state)
+
+
+class GuestProgress:
+    """Progress kept in the browser's session for a visitor without an account."""
+
+    def __init__(self, session: MutableMapping):
+        self.session = session
+
+    def _entry(self, module: Module) -> dict:
+        return (self.session.get(GUEST_KEY) or {}).get(module.id, {})
+
+    def _update(self, module: Module, entry: dict) -> None:
+        data = dict(self.session.get(GUEST_KEY) or {})
+        data[module.id] = entry
+        self.session[GUEST_KEY] = data
+
+    def overview(self, modules: Iterable[Module]) -> dict[str, ModuleState]:
+        """Return the state of each module."""
+        return {m.id: self.state(m) for m in modules}
+
+    def state(self, module: Module) -> ModuleState:
+        """Return the guest's state in module; complete once every step is done."""
+        entry = self._entry(module)
+        done = {step: datetime.fromisoformat(at) for step, (_, at) in entry.get("done", {}).items()}
+        complete = all(s.id in done for s in module.steps)
+        return ModuleState(done, max(done.values()) if complete else None, bool(entry.get("ticks")))
+
+    def version(self, module: Module, step: Step) -> str | None:
+        """Return the content version the guest read when marking step done."""
+        entry = self._entry(module).get("done", {}).get(step.id)
+        return entry[0] if entry else None
+
+    def ticks(self, module: Module) -> set[str]:
+        """Return the ids of the ticked checklist items in module."""
+        return set(self._entry(module).get("ticks", []))
+
+    def notes(self, module: Module, step: Step) -> dict[str, str]:
+        """Return no notes: a private note needs an account."""
+        return {}
+
+    def set_ticks(self, module: Module, step: Step, item_ids: set[str]) -> None:
+        """Make exactly item_ids the ticked items of step."""
+        entry = dict(self._entry(module))
+        entry["ticks"] = sorted((self.ticks(module) - step.checklist_ids) | item_ids)
+        self._update(module, entry)
+
+    def set_notes(self, module: Module, step: Step, bodies: dict[str, str]) -> None:
+        """Keep nothing: a private note needs an account."""
+
+    def mark_done(self, module: Module, step: Step, state: ModuleState) -> bool:
+        """Record the step as done; return True if that completed the module."""
+        entry = dict(self._entry(module))
+        done = dict(entry.get("done", {}))
+        done.setdefault(step.id, [step.version, utcnow().isoformat()])
+        entry["done"] = done
+        self._update(module, entry)
+        return state.completed_at is None and all(s.id in done for s in module.steps)
+
+    def clear(self) -> None:
+        """Forget the guest's progress."""
+        self.session.pop(GUEST_KEY, None)
+
+
+def progress_for(user, session: MutableMapping) -> UserProgress | GuestProgress:
+    """Return the progress store for the current visitor."""
+    if user is not None and user.is_authenticated:
+        return UserProgress(user.id)
+    return GuestProgress(session)

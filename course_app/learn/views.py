@@ -1,0 +1,122 @@
+"""The course pages: overview, module and step, for guests and signed-in officials."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from course_app.catalog import Module, Step
+from course_app.extensions import db
+from course_app.learn.forms import note_field_name, step_form
+from course_app.learn.progress import progress_for
+from course_app.learn.services import current_catalog, current_lang, get_module, get_step
+
+bp = Blueprint("learn", __name__, template_folder="templates")
+
+
+@bp.get("/")
+def overview():
+    """Show the course as a task list, each module with its status in words."""
+    modules = current_catalog().modules
+    states = progress_for(current_user, session).overview(modules)
+    return render_template("learn/overview.html", modules=modules, states=states, lang=current_lang())
+
+
+@bp.get("/modules/<module_id>")
+def module(module_id: str):
+    """Show a module's introduction and its three steps."""
+    mod = get_module(module_id)
+    state = progress_for(current_user, session).state(mod)
+    return render_template("learn/module.html", module=mod, state=state, lang=current_lang())
+
+
+def _build_form(mod: Module, step: Step, progress, **kwargs):
+    text = step.text(current_lang())
+    notes = progress.notes(mod, step)
+    data = {"checklist": sorted(progress.ticks(mod) & step.checklist_ids)}
+    data |= {note_field_name(q.id): notes.get(q.id, "") for q in text.questions}
+    return step_form(
+        text,
+        with_notes=current_user.is_authenticated,
+        max_length=current_app.config["NOTE_MAX_LENGTH"],
+        data=data,
+        **kwargs,
+    )
+
+
+def _render_step(mod: Module, step: Step, progress, form, status: int = 200, **extra):
+    return (
+        render_template(
+            "learn/step.html",
+            module=mod,
+            step=step,
+            text=step.text(current_lang()),
+            state=progress.state(mod),
+            form=form,
+            lang=current_lang(),
+            **extra,
+        ),
+        status,
+    )
+
+
+@bp.route("/modules/<module_id>/steps/<int:number>", methods=["GET", "POST"])
+def step(module_id: str, number: int):
+    """Show a step; on POST save the checklist and notes, and mark it done if asked."""
+    mod = get_module(module_id)
+    stp = get_step(mod, number)
+    progress = progress_for(current_user, session)
+    form = _build_form(mod, stp, progress)
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return _render_step(mod, stp, progress, form, status)
+    state = progress.state(mod)
+    progress.set_ticks(mod, stp, set(form.checklist.data or ()) & stp.checklist_ids)
+    progress.set_notes(mod, stp, {q_id: _clean(form[note_field_name(q_id)].data) for q_id in _note_ids(form, stp)})
+    completed = progress.mark_done(mod, stp, state) if form.done.data else False
+    db.session.commit()
+    return _after_save(mod, stp, done=bool(form.done.data), completed=completed)
+
+
+def _note_ids(form, stp: Step) -> list[str]:
+    return [q_id for q_id in stp.question_ids if note_field_name(q_id) in form]
+
+
+def _clean(text: str | None) -> str:
+    return (text or "").replace("\r\n", "\n")
+
+
+def _after_save(mod: Module, stp: Step, done: bool, completed: bool):
+    title = mod.text(current_lang()).title
+    if completed:
+        flash(_("You have completed the module %(title)s.", title=title), "success")
+        return redirect(url_for("learn.module", module_id=mod.id))
+    if not done:
+        flash(_("Your answers have been saved."), "success")
+        return redirect(url_for("learn.step", module_id=mod.id, number=stp.number))
+    flash(_("Step %(number)d is marked as done.", number=stp.number), "success")
+    following = mod.step(stp.number + 1)
+    if following is None:
+        return redirect(url_for("learn.module", module_id=mod.id))
+    return redirect(url_for("learn.step", module_id=mod.id, number=following.number))
+
+
+@bp.errorhandler(CSRFError)
+def stale_form(error: CSRFError):
+    """Show a stale step form again with what was typed, so that nothing is lost."""
+    if request.endpoint != "learn.step" or request.method != "POST":
+        return render_template("errors/csrf.html"), 400
+    mod = get_module(request.view_args["module_id"])
+    stp = get_step(mod, request.view_args["number"])
+    progress = progress_for(current_user, session)
+    form = _build_form(mod, stp, progress, formdata=request.form)
+    unsaved = {}
+    if not current_user.is_authenticated:
+        unsaved = {
+            q.id: _clean(request.form.get(note_field_name(q.id)))
+            for q in stp.text(current_lang()).questions
+            if (request.form.get(note_field_name(q.id)) or "").strip()
+        }
+    return _render_step(mod, stp, progress, form, 400, stale=True, unsaved=unsaved)

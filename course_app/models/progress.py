@@ -1,0 +1,70 @@
+"""Learner state, keyed by the stable ids of the course files."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from course_app.extensions import db
+from course_app.models.base import UTCDateTime, utcnow
+
+ID_LENGTH = 64
+VERSION_LENGTH = 64
+
+
+class StepProgress(db.Model):
+    """A step marked done, with the content version the official read."""
+
+    __tablename__ = "step_progress"
+    __table_args__ = (UniqueConstraint("user_id", "module_id", "step_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    step_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    content_version: Mapped[str] = mapped_column(String(VERSION_LENGTH))
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ModuleCompletion(db.Model):
+    """A module completed; stored once and never recomputed."""
+
+    __tablename__ = "module_completions"
+    __table_args__ = (UniqueConstraint("user_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    module_version: Mapped[str] = mapped_column(String(VERSION_LENGTH))
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ReflectionNote(db.Model):
+    """A private note on a reflection question, readable by its author alone."""
+
+    __tablename__ = "reflection_notes"
+    __table_args__ = (UniqueConstraint("user_id", "module_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    step_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    question_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class ChecklistTick(db.Model):
+    """A ticked checklist item."""
+
+    __tablename__ = "checklist_ticks"
+    __table_args__ = (UniqueConstraint("user_id", "module_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    step_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    item_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    ticked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,72 @@
+"""Response headers, safe redirects and the sign-in manager."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from course_app.extensions import db, login_manager, talisman
+from course_app.models import User
+
+CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self'",
+    "font-src": "'self'",
+    "form-action": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "frame-ancestors": "'none'",
+}
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return target if it is a path on this site, else None."""
+    if not target or any(ord(c) < 32 or c == "\\" for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def external_url(endpoint: str, **values) -> str:
+    """Return an absolute URL on the configured BASE_URL, whatever Host the request named."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def _no_store_when_signed_in(response: Response) -> Response:
+    if current_user.is_authenticated or request.endpoint and request.endpoint.startswith("auth."):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    return db.session.get(User, int(user_id))
+
+
+def init_app(app: Flask) -> None:
+    """Set security headers on every response and configure sign-in."""
+    talisman.init_app(
+        app,
+        content_security_policy=CSP,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        session_cookie_http_only=True,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+        x_content_type_options=True,
+    )
+    app.after_request(_no_store_when_signed_in)
+    login_manager.user_loader(_load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"

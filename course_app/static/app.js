@@ -1,0 +1,7 @@
+// Enhancement only: the pages work without JavaScript.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector("[data-autofocus]");
+  if (summary) {
+    summary.focus();
+  }
+});

@@ -1,0 +1,67 @@
+"""Sign-in links go out through a real SMTP server when SMTP is configured."""
+
+import socket
+from email.header import decode_header, make_header
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+
+from course_app import create_app
+from tests.conftest import csrf_from
+
+
+class Collect(Message):
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+
+    def handle_message(self, message):
+        self.messages.append(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    handler = Collect()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield controller, handler
+    controller.stop()
+
+
+def test_sign_in_link_is_sent_over_smtp(app, smtp_server, create_user):
+    controller, handler = smtp_server
+    user = create_user()
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    client = app.test_client()
+    html = client.get("/sign-in/link").get_data(as_text=True)
+    response = client.post("/sign-in/link", data={"csrf_token": csrf_from(html), "email": user.email})
+    assert response.status_code == 200
+    [message] = handler.messages
+    assert message["To"] == user.email
+    assert str(make_header(decode_header(message["Subject"]))) == "Din inloggningslänk till Tryggt uppdrag"
+    assert "http://tryggt.test/sign-in/link/" in message.get_payload()
+
+
+def test_outbox_mail_is_written_and_printed(app, create_user, capsys, tmp_path):
+    user = create_user()
+    client = app.test_client()
+    html = client.get("/sign-in/link").get_data(as_text=True)
+    client.post("/sign-in/link", data={"csrf_token": csrf_from(html), "email": user.email})
+    assert list((tmp_path / "outbox").glob("*.eml"))
+    assert user.email in capsys.readouterr().err
+
+
+def test_production_config_sends_through_smtp(migrated, tmp_path, monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.delenv("MAIL_BACKEND", raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": migrated})
+    assert app.config["MAIL_BACKEND"] == "smtp"
+    assert app.config["SESSION_COOKIE_SECURE"] is True

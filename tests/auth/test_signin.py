@@ -1,0 +1,212 @@
+"""Signing in with a password or a single-use link, signing out, and safe redirects."""
+
+import email
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from course_app.extensions import db
+from course_app.models import SignInToken, User
+from course_app.models.base import utcnow
+from tests.conftest import TEST_PASSWORD, csrf_from
+
+
+def _sign_in(client, post_form, email_address, password=TEST_PASSWORD, next_url=None):
+    url = "/sign-in" + (f"?next={next_url}" if next_url else "")
+    html = client.get(url).get_data(as_text=True)
+    data = {"csrf_token": csrf_from(html), "email": email_address, "password": password}
+    if next_url is not None:
+        data["next"] = next_url
+    return client.post("/sign-in", data=data)
+
+
+def test_sign_in_with_password(client, create_user, post_form):
+    user = create_user(password=TEST_PASSWORD)
+    response = _sign_in(client, post_form, user.email.upper())
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert user.email in client.get("/").get_data(as_text=True)
+
+
+def test_wrong_password_is_refused_with_a_message(client, create_user, post_form):
+    user = create_user(password=TEST_PASSWORD)
+    response = _sign_in(client, post_form, user.email, password="wrong password")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "id=\"error-summary-title\"" in page
+    assert user.email not in client.get("/").get_data(as_text=True)
+
+
+def test_unknown_address_gets_the_same_answer_as_a_wrong_password(client, create_user, post_form):
+    user = create_user(password=TEST_PASSWORD)
+    wrong = _sign_in(client, post_form, user.email, password="nope nope nope")
+    unknown = _sign_in(client, post_form, "nobody@example.se", password="nope nope nope")
+    assert wrong.status_code == unknown.status_code == 400
+    assert _errors(wrong) == _errors(unknown)
+
+
+def _errors(response) -> list[str]:
+    return re.findall(r'<li><a href="#[^"]+">([^<]+)</a></li>', response.get_data(as_text=True))
+
+
+def test_password_is_stored_as_argon2id_at_owasp_strength(app, create_user):
+    user = create_user(password=TEST_PASSWORD)
+    with app.app_context():
+        stored = db.session.get(User, user.id).password_hash
+    assert stored.startswith("$argon2id$")
+    params = dict(part.split("=") for part in stored.split("$")[3].split(","))
+    assert int(params["m"]) >= 19 * 1024
+    assert TEST_PASSWORD not in stored
+
+
+def test_session_is_renewed_at_sign_in(client, create_user, post_form):
+    user = create_user(password=TEST_PASSWORD)
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    before = csrf_from(client.get("/sign-in").get_data(as_text=True))
+    _sign_in(client, post_form, user.email)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["_user_id"] == str(user.id)
+    assert csrf_from(client.get("/").get_data(as_text=True)) != before
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example", "/\\evil.example", "https://evil.example/", "javascript:alert(1)", "http:/evil", "\\\\evil", " //evil.example"],
+)
+def test_next_can_only_lead_to_this_site(client, create_user, post_form, target):
+    user = create_user(password=TEST_PASSWORD)
+    response = _sign_in(client, post_form, user.email, next_url=target)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_next_leads_back_to_the_page(client, create_user, post_form):
+    user = create_user(password=TEST_PASSWORD)
+    response = _sign_in(client, post_form, user.email, next_url="/modules/organisation/steps/2")
+    assert response.headers["Location"] == "/modules/organisation/steps/2"
+
+
+def test_sign_out_needs_a_post(client, create_user, login_as, post_form):
+    user = create_user()
+    login_as(client, user)
+    assert client.get("/sign-out").status_code == 405
+    assert client.post("/sign-out").status_code == 400
+    assert user.email in client.get("/").get_data(as_text=True)
+    response = post_form(client, "/sign-out", page="/")
+    assert response.status_code == 302
+    assert user.email not in client.get("/").get_data(as_text=True)
+
+
+def _outbox(app) -> list[Path]:
+    folder = Path(app.config["MAIL_OUTBOX_DIR"])
+    return sorted(folder.glob("*.eml")) if folder.exists() else []
+
+
+def _request_link(client, address, next_url=None):
+    url = "/sign-in/link" + (f"?next={next_url}" if next_url else "")
+    html = client.get(url).get_data(as_text=True)
+    data = {"csrf_token": csrf_from(html), "email": address}
+    if next_url:
+        data["next"] = next_url
+    return client.post("/sign-in/link", data=data)
+
+
+def _link_from_mail(path: Path) -> str:
+    message = email.message_from_bytes(path.read_bytes())
+    body = message.get_payload(decode=True).decode()
+    return re.search(r"https?://\S+", body).group(0)
+
+
+def test_sign_in_link_is_mailed_and_works_once(app, client, create_user):
+    user = create_user()
+    response = _request_link(client, user.email, next_url="/modules/organisation")
+    assert response.status_code == 200
+    [mail] = _outbox(app)
+    link = _link_from_mail(mail)
+    assert link.startswith("http://tryggt.test/sign-in/link/")
+    path = link.removeprefix("http://tryggt.test")
+    confirm = client.get(path)
+    assert confirm.status_code == 200
+    used = client.post(path, data={"csrf_token": csrf_from(confirm.get_data(as_text=True))})
+    assert used.status_code == 302
+    assert used.headers["Location"] == "/modules/organisation"
+    assert user.email in client.get("/").get_data(as_text=True)
+
+    other = app.test_client()
+    assert other.get(path).status_code == 410
+    html = other.get("/sign-in").get_data(as_text=True)
+    again = other.post(path, data={"csrf_token": csrf_from(html)})
+    assert again.status_code == 400
+    assert user.email not in other.get("/").get_data(as_text=True)
+
+
+def test_opening_the_link_does_not_use_it_up(app, client, create_user):
+    user = create_user()
+    _request_link(client, user.email)
+    path = _link_from_mail(_outbox(app)[0]).removeprefix("http://tryggt.test")
+    assert client.get(path).status_code == 200
+    assert client.get(path).status_code == 200
+
+
+def test_expired_link_does_not_sign_in(app, client, create_user):
+    user = create_user()
+    _request_link(client, user.email)
+    path = _link_from_mail(_outbox(app)[0]).removeprefix("http://tryggt.test")
+    with app.app_context():
+        db.session.execute(update(SignInToken).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    assert client.get(path).status_code == 410
+
+
+def test_link_expires_within_fifteen_minutes(app, client, create_user):
+    user = create_user()
+    _request_link(client, user.email)
+    with app.app_context():
+        token = db.session.scalar(select(SignInToken).where(SignInToken.user_id == user.id))
+        assert token.expires_at - token.created_at <= timedelta(minutes=15)
+        assert len(token.token_hash) == 64
+    assert token.token_hash not in _outbox(app)[0].read_text()
+
+
+def test_unknown_address_gets_the_same_page_and_no_mail(app, client, create_user):
+    user = create_user()
+    known = _request_link(client, user.email).get_data(as_text=True)
+    unknown = _request_link(client, "nobody@example.se").get_data(as_text=True)
+    assert len(_outbox(app)) == 1
+    assert known.replace(user.email, "X") .split("<main")[1].split("</main>")[0] == unknown.replace(
+        "nobody@example.se", "X"
+    ).split("<main")[1].split("</main>")[0]
+
+
+def test_link_is_built_from_the_configured_address_not_the_host_header(app, client, create_user):
+    user = create_user()
+    html = client.get("/sign-in/link", headers={"Host": "evil.example"}).get_data(as_text=True)
+    client.post(
+        "/sign-in/link",
+        data={"csrf_token": csrf_from(html), "email": user.email},
+        headers={"Host": "evil.example"},
+    )
+    assert "evil.example" not in _link_from_mail(_outbox(app)[0])
+
+
+def test_sign_in_attempts_are_rate_limited(app, client, create_user):
+    user = create_user(password=TEST_PASSWORD)
+    html = client.get("/sign-in").get_data(as_text=True)
+    data = {"csrf_token": csrf_from(html), "email": user.email, "password": "wrong"}
+    statuses = [client.post("/sign-in", data=data).status_code for _ in range(11)]
+    assert statuses[:10] == [400] * 10
+    assert statuses[10] == 429
+    assert 'lang="sv"' in client.post("/sign-in", data=data).get_data(as_text=True)
+
+
+def test_link_requests_are_rate_limited(app, client):
+    html = client.get("/sign-in/link").get_data(as_text=True)
+    data = {"csrf_token": csrf_from(html), "email": "someone@example.se"}
+    statuses = [client.post("/sign-in/link", data=data).status_code for _ in range(11)]
+    assert statuses[-1] == 429
+    assert statuses[0] == 200

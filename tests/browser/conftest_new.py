@@ -1,0 +1,162 @@
+"""Fixtures for the browser tests: a live server on the migrated test database, and Chromium.
+
+The live server commits for real (there is no transaction to roll back), so every row is deleted
+once the browser tests are done; the rest of the suite then finds empty tables again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page, sync_playwright
+from werkzeug.serving import make_server
+
+from course_app import create_app
+from course_app.auth import services
+from course_app.extensions import db
+from course_app.models import Organisation, Role
+from tests.conftest import TEST_PASSWORD, make_config
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+NARROW = {"width": 320, "height": 800}
+TIMEOUT_MS = 10_000
+
+# --- the live server ----------------------------------------------------------------------------
+
+
+@dataclass
+class LiveServer:
+    app: Flask
+    url: str
+    org_id: int
+    outbox: Path
+
+    def create_official(self, password: str | None = TEST_PASSWORD) -> Official:
+        """Add an official with a unique e-mail address, committed for the browser to see."""
+        email = f"official-{uuid.uuid4().hex[:12]}@example.se"
+        with self.app.app_context():
+            org = db.session.get(Organisation, self.org_id)
+            user = services.create_user(org, email, [Role.OFFICIAL], password=password)
+            db.session.commit()
+            return Official(user.id, email, password)
+
+
+@dataclass(frozen=True)
+class Official:
+    id: int
+    email: str
+    password: str | None
+
+
+def _delete_everything(app: Flask) -> None:
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="package")
+def live_server(migrated, tmp_path_factory) -> Iterator[LiveServer]:
+    """The app served over HTTP from a thread, on its own port, with rate limits off."""
+    tmp = tmp_path_factory.mktemp("browser")
+    app = create_app(make_config(migrated, tmp, RATELIMIT_ENABLED=False))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = url
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        with app.app_context():
+            org = services.create_organisation(f"browser-{uuid.uuid4().hex[:8]}", "Webbläsarkommun")
+            db.session.commit()
+            org_id = org.id
+        yield LiveServer(app, url, org_id, Path(app.config["MAIL_OUTBOX_DIR"]))
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        _delete_everything(app)
+
+
+@pytest.fixture
+def official(live_server) -> Official:
+    """A new official, with a password, for this test alone."""
+    return live_server.create_official()
+
+
+# --- Chromium -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless; the tests fail (they do not skip) when it is missing."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's Chromium. "
+            "Install it with `apt-get install chromium`.",
+            pytrace=False,
+        )
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def new_page(browser, live_server) -> Iterator[Callable[..., Page]]:
+    """Return a callable that opens a page in a new browser context (Swedish by default)."""
+    opened: list[tuple] = []
+
+    def _new(locale: str = "sv-SE", **options) -> Page:
+        context = browser.new_context(locale=locale, base_url=live_server.url, **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        errors = BrowserErrors()
+        page.on("console", errors.console)
+        page.on("pageerror", errors.page_error)
+        _ERRORS[id(page)] = errors
+        opened.append((context, page, errors))
+        return page
+
+    yield _new
+    problems = []
+    for context, page, errors in opened:
+        problems += errors.unexpected()
+        _ERRORS.pop(id(page), None)
+        context.close()
+    if problems:
+        pytest.fail("the browser reported errors:\n" + "\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    """A page in a new Swedish browser context; console errors and page errors fail the test."""
+    return new_page()
+
+

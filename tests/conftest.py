@@ -1,0 +1,190 @@
+"""Shared fixtures: the app on a migrated database, each test inside a rolled-back transaction."""
+
+from __future__ import annotations
+
+import os
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import flask_migrate
+import pytest
+from sqlalchemy import event, text
+
+from course_app import create_app
+from course_app.auth import services
+from course_app.extensions import db, limiter
+from course_app.models import Organisation, Role
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """The test database: PostgreSQL if TEST_DATABASE_URL is set, else a fresh SQLite file."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    return url or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def make_config(database_url: str, tmp_path, **overrides) -> dict:
+    """Return a test configuration on database_url, writing mail under tmp_path."""
+    return {
+        "TESTING": True,
+        "APP_ENV": "testing",
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_BACKEND": "outbox",
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "BASE_URL": "http://tryggt.test",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "FORCE_HTTPS": False,
+        **overrides,
+    }
+
+
+def reset_database(app) -> None:
+    """Drop everything in the test database and migrate it to the newest revision."""
+    with app.app_context():
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+            else:
+                db.metadata.drop_all(conn)
+                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        flask_migrate.upgrade()
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url, tmp_path_factory) -> str:
+    """Migrate the test database once per run; return its URL."""
+    reset_database(create_app(make_config(database_url, tmp_path_factory.mktemp("setup"))))
+    return database_url
+
+
+@pytest.fixture
+def app(migrated, tmp_path):
+    """The app, with every database write inside a transaction rolled back after the test."""
+    app = create_app(make_config(migrated, tmp_path))
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        db.session.remove()
+        db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
+    limiter.reset()
+    app.extensions["test_connection"] = connection
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.session.configure(bind=None, join_transaction_mode="conservative_savepoint")
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    email: str
+    password: str | None
+    organisation_id: int
+
+
+@pytest.fixture
+def create_org(app):
+    """Return a callable that adds an organisation and returns its id."""
+    counter = iter(range(1, 10_000))
+
+    def _create(slug: str | None = None, name: str = "Testkommun") -> int:
+        with app.app_context():
+            org = services.create_organisation(slug or f"org-{next(counter)}", name)
+            db.session.commit()
+            return org.id
+
+    return _create
+
+
+@pytest.fixture
+def create_user(app, create_org):
+    """Return a callable that adds a user (an official by default) and returns a UserInfo."""
+    counter = iter(range(1, 10_000))
+    default_org: list[int] = []
+
+    def _create(
+        roles=(Role.OFFICIAL,), org: int | None = None, email: str | None = None, password=None
+    ) -> UserInfo:
+        if org is None:
+            default_org or default_org.append(create_org())
+            org = default_org[0]
+        email = email or f"user{next(counter)}@example.se"
+        with app.app_context():
+            user = services.create_user(
+                db.session.get(Organisation, org), email, list(roles), password=password
+            )
+            db.session.commit()
+            return UserInfo(user.id, user.email, password, org)
+
+    return _create
+
+
+@pytest.fixture
+def login_as():
+    """Return a callable that signs a user in on a test client (the sign-in form is tested apart)."""
+
+    def _login(client, user: UserInfo) -> None:
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+
+    return _login
+
+
+CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    """Return the first CSRF token in a page."""
+    match = CSRF_RE.search(html) or re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def post_form():
+    """Return a callable that loads a page, then posts a form to url with that page's CSRF token."""
+
+    def _post(client, url: str, data: dict | None = None, page: str | None = None, **kwargs):
+        html = client.get(page or url).get_data(as_text=True)
+        return client.post(url, data={"csrf_token": csrf_from(html), **(data or {})}, **kwargs)
+
+    return _post
+
+
+@pytest.fixture
+def count_queries(app):
+    """Return a context manager that counts the SQL statements run inside it."""
+
+    @contextmanager
+    def _count():
+        statements: list[str] = []
+
+        def _record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        connection = app.extensions["test_connection"]
+        event.listen(connection, "before_cursor_execute", _record)
+        try:
+            yield statements
+        finally:
+            event.remove(connection, "before_cursor_execute", _record)
+
+    return _count

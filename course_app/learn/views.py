@@ -91,10 +91,10 @@ def _clean(text: str | None) -> str:
 def _after_save(mod: Module, stp: Step, done: bool, completed: bool):
     title = mod.text(current_lang()).title
     if completed:
-        flash(_("You have completed the module %(title)s.", title=title), "success")
+        flash(_("You have completed the module “%(title)s”.", title=title), "success")
         return redirect(url_for("learn.module", module_id=mod.id))
     if not done:
-        flash(_("Your answers have been saved."), "success")
+        flash(_("Your notes and checklist have been saved."), "success")
         return redirect(url_for("learn.step", module_id=mod.id, number=stp.number))
     flash(_("Step %(number)d is marked as done.", number=stp.number), "success")
     following = mod.step(stp.number + 1)

@@ -1,0 +1,111 @@
+"""An official takes the whole module with the keyboard alone: no mouse click anywhere."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import (
+    LANGS,
+    START_LOCALE,
+    UI,
+    assert_first_tab_is_skip_link,
+    check_page,
+    checklist_item,
+    expect_lang,
+    expect_step_page,
+    module_link,
+    press_and_wait,
+    signed_in_as,
+    step_link,
+    tab_to,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def note_text(lang: str, step: int, question: int) -> str:
+    prefix = "Min anteckning" if lang == "sv" else "My note"
+    return f"{prefix} {step}.{question}: ring säkerhetsfunktionen först"
+
+
+def follow(page: Page, locator) -> None:
+    """Tab to a link or button and activate it with Enter."""
+    tab_to(page, locator)
+    press_and_wait(page, "Enter")
+    check_page(page)
+
+
+def sign_in(page: Page, lang: str, official) -> None:
+    """On the sign-in page, type the e-mail address and password and press the button."""
+    words = UI[lang]
+    email = page.get_by_label(words["email"], exact=True)
+    password = page.get_by_label(words["password"], exact=True)
+    tab_to(page, email)
+    page.keyboard.type(official.email)
+    page.keyboard.press("Tab")
+    expect(password).to_be_focused()
+    page.keyboard.type(official.password)
+    # The form's own button, not the header's sign-in link.
+    follow(page, page.get_by_role("main").get_by_role("button", name=words["sign_in"], exact=True))
+    expect(signed_in_as(page, lang, official.email)).to_be_visible()
+
+
+def open_step_one(page: Page, lang: str) -> None:
+    """From the overview, go to the module and then to its first step."""
+    follow(page, module_link(page, lang))
+    follow(page, step_link(page, lang, 1))
+    expect_step_page(page, lang, 1)
+
+
+@LANGS
+def test_official_takes_the_module_with_the_keyboard_only(new_page, official, lang):
+    words = UI[lang]
+    page = new_page(locale=START_LOCALE[lang])
+
+    page.goto("/sign-in")
+    check_page(page)
+    assert_first_tab_is_skip_link(page)
+    follow(page, page.get_by_role("button", name=words["switch_to"], exact=True))
+    expect_lang(page, lang)
+
+    sign_in(page, lang, official)
+    expect(module_link(page, lang)).to_have_accessible_description(words["not_started"])
+    open_step_one(page, lang)
+
+    for number in (1, 2, 3):
+        expect_step_page(page, lang, number)
+        notes = page.locator("textarea")
+        expect(notes).to_have_count(3)
+        for question in range(3):
+            tab_to(page, notes.nth(question))
+            page.keyboard.type(note_text(lang, number, question + 1))
+        item = checklist_item(page, lang, number)
+        tab_to(page, item)
+        page.keyboard.press("Space")
+        expect(item).to_be_checked()
+        # The focus order runs back from the checklist to the last note, which kept its text.
+        tab_to(page, notes.nth(2), backwards=True)
+        expect(notes.nth(2)).to_have_value(note_text(lang, number, 3))
+        follow(page, page.get_by_role("button", name=words["save_done"], exact=True))
+        expect(page.get_by_role("status")).to_be_visible()
+
+    # After step 3 the module is complete.
+    expect(page.get_by_role("heading", level=1)).to_have_text(words["module"])
+    # The module's status follows its heading (each step below is tagged as done too).
+    expect(page.locator("h1 + p").get_by_text(words["complete"], exact=True)).to_be_visible()
+    follow(page, page.get_by_role("link", name="Tryggt uppdrag", exact=True))
+    expect(module_link(page, lang)).to_have_accessible_description(words["complete"])
+
+    # Sign out with the header button, sign in again: the notes are still there.
+    follow(page, page.get_by_role("button", name=words["sign_out"], exact=True))
+    expect(signed_in_as(page, lang, official.email)).to_have_count(0)
+    expect_lang(page, lang)
+    follow(page, page.get_by_role("navigation").get_by_role("link", name=words["sign_in"], exact=True))
+    sign_in(page, lang, official)
+    expect(module_link(page, lang)).to_have_accessible_description(words["complete"])
+    open_step_one(page, lang)
+    notes = page.locator("textarea")
+    for question in range(3):
+        expect(notes.nth(question)).to_have_value(note_text(lang, 1, question + 1))
+    expect(checklist_item(page, lang, 1)).to_be_checked()

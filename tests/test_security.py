@@ -1,0 +1,90 @@
+"""Headers on every response, CSRF on every POST, cookie flags and request size."""
+
+import pytest
+
+from course_app import create_app
+from tests.conftest import csrf_from, make_config
+
+PAGES = ["/", "/modules/organisation", "/modules/organisation/steps/1", "/sign-in", "/sign-in/link", "/no-such-page"]
+POSTS = [
+    "/sign-in",
+    "/sign-in/link",
+    "/sign-in/link/sometoken",
+    "/sign-out",
+    "/language",
+    "/modules/organisation/steps/1",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_security_headers_on_every_response(client, path):
+    response = client.get(path)
+    csp = response.headers["Content-Security-Policy"]
+    for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+        assert directive in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_pages_have_no_inline_scripts_or_styles(client):
+    page = client.get("/modules/organisation/steps/1").get_data(as_text=True)
+    assert "<script>" not in page and "<style" not in page and " style=" not in page
+    assert "<script src=\"/static/" in page
+
+
+@pytest.mark.parametrize("path", ["/", "/modules/organisation/steps/1"])
+def test_signed_in_pages_are_not_stored(client, create_user, login_as, path):
+    assert "no-store" not in client.get(path).headers.get("Cache-Control", "")
+    login_as(client, create_user())
+    assert client.get(path).headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("path", POSTS)
+def test_every_post_needs_a_csrf_token(client, create_user, login_as, path):
+    login_as(client, create_user())
+    response = client.post(path, data={"email": "a@example.se", "password": "x", "lang": "en"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    # A stale step form is shown again with what was typed (tested in tests/learn).
+    expected = "inget är sparat" if "/steps/" in path else "Formuläret har slutat gälla"
+    assert expected in page
+
+
+def test_every_post_route_is_covered_by_the_csrf_test(app):
+    posts = {
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods and not rule.rule.startswith("/static")
+    }
+    covered = {p.replace("sometoken", "<token>").replace("organisation", "<module_id>").replace("/1", "/<int:number>") for p in POSTS}
+    assert posts == covered
+
+
+def test_production_cookies_are_secure(migrated, tmp_path):
+    config = make_config(migrated, tmp_path, APP_ENV="production", SECRET_KEY="x" * 40, MAIL_BACKEND="smtp",
+                         SESSION_COOKIE_SECURE=True)
+    app = create_app(config)
+    response = app.test_client().get("/sign-in", base_url="https://tryggt.test")
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_production_redirects_to_https(migrated, tmp_path):
+    config = make_config(migrated, tmp_path, APP_ENV="production", SECRET_KEY="x" * 40, MAIL_BACKEND="smtp",
+                         FORCE_HTTPS=True)
+    app = create_app(config)
+    response = app.test_client().get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("https://")
+    secure = app.test_client().get("/", base_url="https://tryggt.test")
+    assert "max-age" in secure.headers["Strict-Transport-Security"]
+
+
+def test_huge_request_is_refused_with_a_clear_page(client):
+    html = client.get("/sign-in").get_data(as_text=True)
+    response = client.post(
+        "/sign-in", data={"csrf_token": csrf_from(html), "email": "a@example.se", "password": "x" * 400_000}
+    )
+    assert response.status_code == 413
+    assert "För mycket" in response.get_data(as_text=True) or "för stor" in response.get_data(as_text=True)

@@ -6,7 +6,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from course_app.auth import services
 from course_app.extensions import db
@@ -77,6 +77,7 @@ def create_user(org_slug: str, email: str, name: str, roles: tuple[str, ...], li
 
 
 @click.command("demo-data")
+@with_appcontext
 def demo_data() -> None:
     """Create the demo organisation and one user of each role, and print their logins."""
     if current_app.config["APP_ENV"] == "production":

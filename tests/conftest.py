@@ -53,6 +53,7 @@ def reset_database(app) -> None:
                 db.metadata.drop_all(conn)
                 conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         flask_migrate.upgrade()
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -77,8 +78,9 @@ def app(migrated, tmp_path):
     with app.app_context():
         db.session.remove()
         db.session.configure(bind=None, join_transaction_mode="conditional_savepoint")
-    outer.rollback()
-    connection.close()
+        outer.rollback()
+        connection.close()
+        db.engine.dispose()
 
 
 @pytest.fixture

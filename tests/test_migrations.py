@@ -11,9 +11,12 @@ from tests.conftest import make_config
 
 
 def _differences(app) -> list:
-    with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
-        return compare_metadata(context, db.metadata)
+    with app.app_context():
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            differences = compare_metadata(context, db.metadata)
+        db.engine.dispose()
+    return differences
 
 
 def test_upgrade_head_gives_exactly_the_models_schema(migrated, tmp_path):

@@ -24,7 +24,11 @@ def _catalog(lang: str):
 
 
 def _extracted() -> set:
-    method_map = [("course_app/**.py", "python"), ("course_app/**/templates/**.html", "jinja2")]
+    method_map = [
+        ("course_app/**.py", "python"),
+        ("course_app/**/templates/**.html", "jinja2"),
+        ("course_app/**/templates/**.txt", "jinja2"),
+    ]
     keywords = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
     found = set()
     for _, _, message, _, _ in extract_from_dir(str(PROJECT_ROOT), method_map=method_map, keywords=keywords):

@@ -13,6 +13,7 @@ POSTS = [
     "/sign-out",
     "/language",
     "/modules/organisation/steps/1",
+    "/my-notes/delete",
 ]
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, SubmitField, TextAreaField
-from wtforms.validators import Length
+from wtforms import BooleanField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from course_app.catalog import StepText
@@ -55,3 +55,11 @@ def step_form(text: StepText, with_notes: bool, max_length: int, **kwargs) -> St
     form = _StepForm(**kwargs)
     form.checklist.choices = [(item.id, item.text) for item in text.checklist]
     return form
+
+
+class DeleteNotesForm(FlaskForm):
+    confirm = BooleanField(
+        _l("Yes, delete all my notes"),
+        validators=[DataRequired(message=_l("Tick the box to confirm that you want to delete your notes"))],
+    )
+    submit = SubmitField(_l("Delete my notes"))

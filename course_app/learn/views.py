@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_babel import ngettext
+from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
 from course_app.catalog import Module, Step
 from course_app.extensions import db
-from course_app.learn.forms import note_field_name, step_form
+from course_app.learn.forms import DeleteNotesForm, note_field_name, step_form
+from course_app.learn.notes import delete_notes_of, notes_of
 from course_app.learn.progress import progress_for
 from course_app.learn.services import current_catalog, current_lang, get_module, get_step
 
@@ -120,3 +132,38 @@ def stale_form(error: CSRFError):
             if (request.form.get(note_field_name(q.id)) or "").strip()
         }
     return _render_step(mod, stp, progress, form, 400, stale=True, unsaved=unsaved)
+
+
+@bp.get("/my-notes")
+@login_required
+def my_notes():
+    """List the signed-in user's own notes."""
+    notes = notes_of(current_user.id, current_catalog(), current_lang())
+    return render_template("learn/my_notes.html", notes=notes, form=DeleteNotesForm())
+
+
+@bp.get("/my-notes/export")
+@login_required
+def export_notes():
+    """Download the signed-in user's own notes as a text file."""
+    notes = notes_of(current_user.id, current_catalog(), current_lang())
+    body = render_template("learn/my_notes.txt", notes=notes)
+    return Response(
+        body,
+        mimetype="text/plain",
+        headers={"Content-Disposition": 'attachment; filename="tryggt-uppdrag-anteckningar.txt"'},
+    )
+
+
+@bp.post("/my-notes/delete")
+@login_required
+def delete_notes():
+    """Delete all the signed-in user's notes, after a ticked confirmation."""
+    form = DeleteNotesForm()
+    if not form.validate_on_submit():
+        notes = notes_of(current_user.id, current_catalog(), current_lang())
+        return render_template("learn/my_notes.html", notes=notes, form=form), 400
+    count = delete_notes_of(current_user.id)
+    db.session.commit()
+    flash(ngettext("%(num)d note was deleted.", "%(num)d notes were deleted.", count), "success")
+    return redirect(url_for("learn.my_notes"))

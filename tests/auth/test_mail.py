@@ -46,7 +46,9 @@ def test_sign_in_link_is_sent_over_smtp(app, smtp_server, create_user):
     [message] = handler.messages
     assert message["To"] == user.email
     assert str(make_header(decode_header(message["Subject"]))) == "Din inloggningslänk till Tryggt uppdrag"
-    assert "http://tryggt.test/sign-in/link/" in message.get_payload()
+    body = message.get_payload(decode=True).decode()
+    assert "http://tryggt.test/sign-in/link/" in body
+    assert body.startswith("Hej!")
 
 
 def test_outbox_mail_is_written_and_printed(app, create_user, capsys, tmp_path):

@@ -8,7 +8,12 @@ from werkzeug.exceptions import HTTPException
 
 from course_app.extensions import db
 
-PAGES = {403: "errors/403.html", 404: "errors/404.html", 413: "errors/413.html", 429: "errors/429.html"}
+PAGES = {
+    403: "errors/403.html",
+    404: "errors/404.html",
+    413: "errors/413.html",
+    429: "errors/429.html",
+}
 
 
 def _http_error(error: HTTPException):

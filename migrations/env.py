@@ -29,7 +29,11 @@ config.set_main_option("sqlalchemy.url", _url())
 
 def run_migrations_offline() -> None:
     """Emit the SQL as a script, without a database connection."""
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=_metadata(), literal_binds=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=_metadata(),
+        literal_binds=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -140,7 +140,7 @@ def create_user(app, create_org):
 
 @pytest.fixture
 def login_as():
-    """Return a callable that signs a user in on a test client (the sign-in form is tested apart)."""
+    """Return a callable that signs a user in on a test client; the sign-in form is tested apart."""
 
     def _login(client, user: UserInfo) -> None:
         with client.session_transaction() as session:
@@ -155,7 +155,9 @@ CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 def csrf_from(html: str) -> str:
     """Return the first CSRF token in a page."""
-    match = CSRF_RE.search(html) or re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html)
+    match = CSRF_RE.search(html) or re.search(
+        r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html
+    )
     assert match, "no CSRF token on the page"
     return match.group(1)
 

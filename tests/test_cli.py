@@ -12,7 +12,10 @@ def test_org_create(app, runner):
     result = runner.invoke(args=["org", "create", "--slug", "vasteras", "--name", "Västerås stad"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        assert db.session.scalar(select(Organisation.name).filter_by(slug="vasteras")) == "Västerås stad"
+        assert (
+            db.session.scalar(select(Organisation.name).filter_by(slug="vasteras"))
+            == "Västerås stad"
+        )
     again = runner.invoke(args=["org", "create", "--slug", "vasteras", "--name", "X"])
     assert again.exit_code != 0
     assert "already exists" in again.output
@@ -20,7 +23,18 @@ def test_org_create(app, runner):
 
 def test_users_create_reads_the_password_from_stdin(app, runner, create_org):
     create_org(slug="lund")
-    args = ["users", "create", "--org", "lund", "--email", "Ny@Lund.se", "--role", "official", "--role", "group_contact"]
+    args = [
+        "users",
+        "create",
+        "--org",
+        "lund",
+        "--email",
+        "Ny@Lund.se",
+        "--role",
+        "official",
+        "--role",
+        "group_contact",
+    ]
     result = runner.invoke(args=args, input="ett långt lösenord\n")
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -29,15 +43,30 @@ def test_users_create_reads_the_password_from_stdin(app, runner, create_org):
         assert user.password_hash.startswith("$argon2id$")
     client = app.test_client()
     html = client.get("/sign-in").get_data(as_text=True)
-    response = client.post("/sign-in", data={"csrf_token": csrf_from(html), "email": "ny@lund.se", "password": "ett långt lösenord"})
+    response = client.post(
+        "/sign-in",
+        data={
+            "csrf_token": csrf_from(html),
+            "email": "ny@lund.se",
+            "password": "ett långt lösenord",
+        },
+    )
     assert response.status_code == 302
 
 
-def test_users_create_refuses_short_password_unknown_org_and_duplicates(app, runner, create_org, create_user):
+def test_users_create_refuses_short_password_unknown_org_and_duplicates(
+    app, runner, create_org, create_user
+):
     create_org(slug="umea")
     base = ["users", "create", "--org", "umea", "--role", "official", "--email"]
     assert "at least 12" in runner.invoke(args=[*base, "a@umea.se"], input="kort\n").output
-    assert "no organisation" in runner.invoke(args=["users", "create", "--org", "nope", "--role", "official", "--email", "b@x.se"], input="x" * 20 + "\n").output
+    assert (
+        "no organisation"
+        in runner.invoke(
+            args=["users", "create", "--org", "nope", "--role", "official", "--email", "b@x.se"],
+            input="x" * 20 + "\n",
+        ).output
+    )
     user = create_user()
     assert "already exists" in runner.invoke(args=[*base, user.email], input="x" * 20 + "\n").output
     with app.app_context():
@@ -46,7 +75,19 @@ def test_users_create_refuses_short_password_unknown_org_and_duplicates(app, run
 
 def test_users_create_with_a_sign_in_link(app, runner, create_org):
     create_org(slug="kiruna")
-    result = runner.invoke(args=["users", "create", "--org", "kiruna", "--email", "l@kiruna.se", "--role", "security_unit", "--link"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--org",
+            "kiruna",
+            "--email",
+            "l@kiruna.se",
+            "--role",
+            "security_unit",
+            "--link",
+        ]
+    )
     assert result.exit_code == 0, result.output
     link = result.output.strip().split()[-1]
     assert link.startswith("http://tryggt.test/sign-in/link/")

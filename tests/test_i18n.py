@@ -31,7 +31,9 @@ def _extracted() -> set:
     ]
     keywords = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
     found = set()
-    for _, _, message, _, _ in extract_from_dir(str(PROJECT_ROOT), method_map=method_map, keywords=keywords):
+    for _, _, message, _, _ in extract_from_dir(
+        str(PROJECT_ROOT), method_map=method_map, keywords=keywords
+    ):
         found.add(message if isinstance(message, str) else message[0])
     return found
 
@@ -66,12 +68,16 @@ def test_browser_preference_is_followed(client):
 
 
 def test_unsupported_browser_language_falls_back_to_swedish(client):
-    assert '<html lang="sv">' in client.get("/", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert '<html lang="sv">' in client.get("/", headers={"Accept-Language": "de"}).get_data(
+        as_text=True
+    )
 
 
 def _choose(client, lang, next_path="/"):
     html = client.get(next_path).get_data(as_text=True)
-    return client.post("/language", data={"csrf_token": csrf_from(html), "lang": lang, "next": next_path})
+    return client.post(
+        "/language", data={"csrf_token": csrf_from(html), "lang": lang, "next": next_path}
+    )
 
 
 def test_the_choice_is_remembered_over_the_browser_preference(client):
@@ -100,7 +106,9 @@ def test_an_unknown_language_is_ignored(client):
 def test_the_language_switch_cannot_redirect_elsewhere(client):
     assert _choose(client, "en", "/").status_code == 302
     html = client.get("/").get_data(as_text=True)
-    response = client.post("/language", data={"csrf_token": csrf_from(html), "lang": "en", "next": "//evil.example"})
+    response = client.post(
+        "/language", data={"csrf_token": csrf_from(html), "lang": "en", "next": "//evil.example"}
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -118,10 +126,14 @@ def test_dates_are_formatted_for_the_locale(app):
 
 def test_error_pages_are_translated(client):
     assert "Sidan finns inte" in client.get("/nope").get_data(as_text=True)
-    assert "Page not found" in client.get("/nope", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Page not found" in client.get("/nope", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
 
 
 def test_compiled_catalogs_are_not_committed():
     ignored = (PROJECT_ROOT / ".gitignore").read_text()
     assert "*.mo" in ignored
-    assert Path(TRANSLATIONS / "sv" / "LC_MESSAGES" / "messages.mo").exists(), "run the install to compile"
+    assert Path(TRANSLATIONS / "sv" / "LC_MESSAGES" / "messages.mo").exists(), (
+        "run the install to compile"
+    )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from functools import cache
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -65,7 +65,9 @@ def create_signin_token(user: User, minutes: int) -> str:
     token = secrets.token_urlsafe(32)
     db.session.add(
         SignInToken(
-            user=user, token_hash=_token_hash(token), expires_at=utcnow() + timedelta(minutes=minutes)
+            user=user,
+            token_hash=_token_hash(token),
+            expires_at=utcnow() + timedelta(minutes=minutes),
         )
     )
     db.session.flush()

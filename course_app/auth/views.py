@@ -17,7 +17,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from course_app.auth import services
-from course_app.auth.forms import LanguageForm, LinkConfirmForm, LinkRequestForm, LoginForm, LogoutForm
+from course_app.auth.forms import (
+    LanguageForm,
+    LinkConfirmForm,
+    LinkRequestForm,
+    LoginForm,
+    LogoutForm,
+)
 from course_app.extensions import db, limiter
 from course_app.i18n import SESSION_KEY as LOCALE_KEY
 from course_app.learn.progress import GuestProgress, UserProgress

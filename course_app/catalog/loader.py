@@ -67,7 +67,9 @@ def _read(path: Path, problems: list[Problem]) -> _Source | None:
         return None
     handler = YAMLHandler()
     if not handler.detect(text):
-        problems.append(Problem(path, 1, "the file must start with front matter between '---' lines"))
+        problems.append(
+            Problem(path, 1, "the file must start with front matter between '---' lines")
+        )
         return None
     front, body = handler.split(text)
     try:
@@ -114,7 +116,9 @@ def _items(src: _Source, key: str, bounds: tuple[int, int], problems: list[Probl
     items: list[Item] = []
     for entry in raw:
         if not isinstance(entry, dict) or set(entry) != ITEM_KEYS:
-            problems.append(Problem(src.path, line, f"each entry of '{key}' needs exactly: id, text"))
+            problems.append(
+                Problem(src.path, line, f"each entry of '{key}' needs exactly: id, text")
+            )
             return None
         if not isinstance(entry["id"], str) or not _ID.match(entry["id"]):
             problems.append(Problem(src.path, line, f"'{key}' has an invalid id: {entry['id']!r}"))
@@ -164,7 +168,10 @@ def _same_ids(texts: dict, path: Path, problems: list[Problem]) -> bool:
     ok = True
     for lang, text in texts.items():
         for attr in ("questions", "checklist"):
-            ids, expected = [i.id for i in getattr(text, attr)], [i.id for i in getattr(first, attr)]
+            ids, expected = (
+                [i.id for i in getattr(text, attr)],
+                [i.id for i in getattr(first, attr)],
+            )
             if ids != expected:
                 msg = f"the {attr} ids in '{lang}' differ from '{first_lang}': {ids} != {expected}"
                 problems.append(Problem(path, 1, msg))

@@ -6,8 +6,24 @@ import markdown
 import nh3
 
 ALLOWED_TAGS = {
-    "h2", "h3", "h4", "p", "ul", "ol", "li", "strong", "em", "a", "blockquote",
-    "br", "hr", "code", "abbr", "dl", "dt", "dd",
+    "h2",
+    "h3",
+    "h4",
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "a",
+    "blockquote",
+    "br",
+    "hr",
+    "code",
+    "abbr",
+    "dl",
+    "dt",
+    "dd",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 

@@ -60,6 +60,8 @@ def step_form(text: StepText, with_notes: bool, max_length: int, **kwargs) -> St
 class DeleteNotesForm(FlaskForm):
     confirm = BooleanField(
         _l("Yes, delete all my notes"),
-        validators=[DataRequired(message=_l("Tick the box to confirm that you want to delete your notes"))],
+        validators=[
+            DataRequired(message=_l("Tick the box to confirm that you want to delete your notes"))
+        ],
     )
     submit = SubmitField(_l("Delete my notes"))

@@ -27,7 +27,9 @@ class NoteView:
 
 def notes_of(user_id: int, catalog: Catalog, lang: str) -> list[NoteView]:
     """Return all the user's notes in course order; notes on questions since removed come last."""
-    stmt = select(ReflectionNote).where(ReflectionNote.user_id == user_id).order_by(ReflectionNote.id)
+    stmt = (
+        select(ReflectionNote).where(ReflectionNote.user_id == user_id).order_by(ReflectionNote.id)
+    )
     rows = {(n.module_id, n.step_id, n.question_id): n for n in db.session.scalars(stmt)}
     found: list[NoteView] = []
     for module in catalog.modules:
@@ -38,12 +40,19 @@ def notes_of(user_id: int, catalog: Catalog, lang: str) -> list[NoteView]:
                 if note is not None:
                     found.append(
                         NoteView(
-                            module.text(lang).title, text.title, question.text,
-                            note.body, note.updated_at, module.id, step.number,
+                            module.text(lang).title,
+                            text.title,
+                            question.text,
+                            note.body,
+                            note.updated_at,
+                            module.id,
+                            step.number,
                         )
                     )
     for (module_id, step_id, question_id), note in rows.items():
-        found.append(NoteView(module_id, step_id, question_id, note.body, note.updated_at, module_id, None))
+        found.append(
+            NoteView(module_id, step_id, question_id, note.body, note.updated_at, module_id, None)
+        )
     return found
 
 

@@ -54,7 +54,9 @@ class UserProgress:
             stmt = stmt.where(model.step_id == step_id)
         return stmt
 
-    def overview(self, modules: Iterable[Module], only: str | None = None) -> dict[str, ModuleState]:
+    def overview(
+        self, modules: Iterable[Module], only: str | None = None
+    ) -> dict[str, ModuleState]:
         """Return the state of each module, in three queries whatever the number of modules."""
         steps = select(StepProgress.module_id, StepProgress.step_id, StepProgress.completed_at)
         done: dict[str, dict[str, datetime]] = {}
@@ -75,7 +77,9 @@ class UserProgress:
 
     def ticks(self, module: Module) -> set[str]:
         """Return the ids of the ticked checklist items in module."""
-        return set(db.session.scalars(self._mine(select(ChecklistTick.item_id), ChecklistTick, module.id)))
+        return set(
+            db.session.scalars(self._mine(select(ChecklistTick.item_id), ChecklistTick, module.id))
+        )
 
     def notes(self, module: Module, step: Step) -> dict[str, str]:
         """Return the user's own notes on the step's questions, by question id."""
@@ -85,14 +89,18 @@ class UserProgress:
     def set_ticks(self, module: Module, step: Step, item_ids: set[str]) -> None:
         """Make exactly item_ids the ticked items of step."""
         current = set(
-            db.session.scalars(self._mine(select(ChecklistTick.item_id), ChecklistTick, module.id, step.id))
+            db.session.scalars(
+                self._mine(select(ChecklistTick.item_id), ChecklistTick, module.id, step.id)
+            )
         )
         if current - item_ids:
             gone = self._mine(delete(ChecklistTick), ChecklistTick, module.id, step.id)
             db.session.execute(gone.where(ChecklistTick.item_id.in_(current - item_ids)))
         for item_id in sorted(item_ids - current):
             db.session.add(
-                ChecklistTick(user_id=self.user_id, module_id=module.id, step_id=step.id, item_id=item_id)
+                ChecklistTick(
+                    user_id=self.user_id, module_id=module.id, step_id=step.id, item_id=item_id
+                )
             )
 
     def set_notes(self, module: Module, step: Step, bodies: dict[str, str]) -> None:
@@ -138,7 +146,9 @@ class UserProgress:
         if state.completed_at is not None or not {s.id for s in module.steps} <= done:
             return False
         db.session.add(
-            ModuleCompletion(user_id=self.user_id, module_id=module.id, module_version=module.version)
+            ModuleCompletion(
+                user_id=self.user_id, module_id=module.id, module_version=module.version
+            )
         )
         return True
 

@@ -33,7 +33,9 @@ def overview():
     """Show the course as a task list, each module with its status in words."""
     modules = current_catalog().modules
     states = progress_for(current_user, session).overview(modules)
-    return render_template("learn/overview.html", modules=modules, states=states, lang=current_lang())
+    return render_template(
+        "learn/overview.html", modules=modules, states=states, lang=current_lang()
+    )
 
 
 @bp.get("/modules/<module_id>")
@@ -86,7 +88,9 @@ def step(module_id: str, number: int):
         return _render_step(mod, stp, progress, form, status)
     state = progress.state(mod)
     progress.set_ticks(mod, stp, set(form.checklist.data or ()) & stp.checklist_ids)
-    progress.set_notes(mod, stp, {q_id: _clean(form[note_field_name(q_id)].data) for q_id in _note_ids(form, stp)})
+    progress.set_notes(
+        mod, stp, {q_id: _clean(form[note_field_name(q_id)].data) for q_id in _note_ids(form, stp)}
+    )
     completed = progress.mark_done(mod, stp, state) if form.done.data else False
     db.session.commit()
     return _after_save(mod, stp, done=bool(form.done.data), completed=completed)

@@ -41,11 +41,16 @@ def test_sign_in_link_is_sent_over_smtp(app, smtp_server, create_user):
     app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
     client = app.test_client()
     html = client.get("/sign-in/link").get_data(as_text=True)
-    response = client.post("/sign-in/link", data={"csrf_token": csrf_from(html), "email": user.email})
+    response = client.post(
+        "/sign-in/link", data={"csrf_token": csrf_from(html), "email": user.email}
+    )
     assert response.status_code == 200
     [message] = handler.messages
     assert message["To"] == user.email
-    assert str(make_header(decode_header(message["Subject"]))) == "Din inloggningslänk till Tryggt uppdrag"
+    assert (
+        str(make_header(decode_header(message["Subject"])))
+        == "Din inloggningslänk till Tryggt uppdrag"
+    )
     body = message.get_payload(decode=True).decode()
     assert "http://tryggt.test/sign-in/link/" in body
     assert body.startswith("Hej!")

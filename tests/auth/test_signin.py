@@ -36,7 +36,7 @@ def test_wrong_password_is_refused_with_a_message(client, create_user, post_form
     response = _sign_in(client, post_form, user.email, password="wrong password")
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "id=\"error-summary-title\"" in page
+    assert 'id="error-summary-title"' in page
     assert user.email not in client.get("/").get_data(as_text=True)
 
 
@@ -76,7 +76,15 @@ def test_session_is_renewed_at_sign_in(client, create_user, post_form):
 
 @pytest.mark.parametrize(
     "target",
-    ["//evil.example", "/\\evil.example", "https://evil.example/", "javascript:alert(1)", "http:/evil", "\\\\evil", " //evil.example"],
+    [
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "http:/evil",
+        "\\\\evil",
+        " //evil.example",
+    ],
 )
 def test_next_can_only_lead_to_this_site(client, create_user, post_form, target):
     user = create_user(password=TEST_PASSWORD)
@@ -178,9 +186,10 @@ def test_unknown_address_gets_the_same_page_and_no_mail(app, client, create_user
     known = _request_link(client, user.email).get_data(as_text=True)
     unknown = _request_link(client, "nobody@example.se").get_data(as_text=True)
     assert len(_outbox(app)) == 1
-    assert known.replace(user.email, "X") .split("<main")[1].split("</main>")[0] == unknown.replace(
-        "nobody@example.se", "X"
-    ).split("<main")[1].split("</main>")[0]
+    assert (
+        known.replace(user.email, "X").split("<main")[1].split("</main>")[0]
+        == unknown.replace("nobody@example.se", "X").split("<main")[1].split("</main>")[0]
+    )
 
 
 def test_link_is_built_from_the_configured_address_not_the_host_header(app, client, create_user):

@@ -75,7 +75,9 @@ def _delete_every_row(app: Flask) -> None:
 @pytest.fixture(scope="package")
 def live_server(migrated, tmp_path_factory) -> Iterator[LiveServer]:
     """The app served over HTTP from a daemon thread on a free port, with rate limits off."""
-    app = create_app(make_config(migrated, tmp_path_factory.mktemp("browser"), RATELIMIT_ENABLED=False))
+    app = create_app(
+        make_config(migrated, tmp_path_factory.mktemp("browser"), RATELIMIT_ENABLED=False)
+    )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
     app.config["BASE_URL"] = url  # e-mailed sign-in links point here

@@ -57,7 +57,11 @@ UI = {
         "link_broken": "The link does not work",
         "not_found": "Page not found",
         "module": "Organisation and preparation",
-        "steps": ["Who is responsible for what?", "Local routines and contacts", "Risks and risk analysis"],
+        "steps": [
+            "Who is responsible for what?",
+            "Local routines and contacts",
+            "Risks and risk analysis",
+        ],
         "first_ticks": [
             "Find your municipality's guidelines",
             "Save the police number 114 14",
@@ -133,7 +137,9 @@ def _violation_summary(violations: list[dict]) -> str:
     for v in violations:
         lines.append(f"- {v['id']} ({v.get('impact')}): {v['help']} <{v.get('helpUrl', '')}>")
         for node in v["nodes"][:5]:
-            lines.append(f"    at {', '.join(map(str, node['target']))}: {node.get('html', '')[:200]}")
+            lines.append(
+                f"    at {', '.join(map(str, node['target']))}: {node.get('html', '')[:200]}"
+            )
             for line in (node.get("failureSummary") or "").splitlines():
                 lines.append(f"      {line}")
     return "\n".join(lines)
@@ -151,7 +157,9 @@ def check_page(page: Page) -> None:
     if violations:
         summary = _violation_summary(violations)
         print(f"axe violations on {page.url}:\n{summary}")
-        pytest.fail(f"axe found {len(violations)} violation(s) on {page.url}:\n{summary}", pytrace=False)
+        pytest.fail(
+            f"axe found {len(violations)} violation(s) on {page.url}:\n{summary}", pytrace=False
+        )
 
     original = page.viewport_size
     page.set_viewport_size(NARROW)
@@ -212,7 +220,9 @@ def step_link(page: Page, lang: str, number: int) -> Locator:
 
 def checklist_item(page: Page, lang: str, number: int) -> Locator:
     """The first checklist item of step number."""
-    return page.get_by_role("checkbox", name=re.compile("^" + re.escape(UI[lang]["first_ticks"][number - 1])))
+    return page.get_by_role(
+        "checkbox", name=re.compile("^" + re.escape(UI[lang]["first_ticks"][number - 1]))
+    )
 
 
 def signed_in_as(page: Page, lang: str, email: str) -> Locator:
@@ -234,7 +244,9 @@ def tab_to(page: Page, locator: Locator, *, backwards: bool = False, limit: int 
         page.keyboard.press(key)
         if is_focused(locator):
             return
-    focused = page.evaluate("() => document.activeElement && document.activeElement.outerHTML.slice(0, 200)")
+    focused = page.evaluate(
+        "() => document.activeElement && document.activeElement.outerHTML.slice(0, 200)"
+    )
     pytest.fail(f"{limit} × {key} on {page.url} never reached {locator}; the focus is on {focused}")
 
 

@@ -101,8 +101,12 @@ def test_official_takes_the_module_with_the_keyboard_only(new_page, official, la
     follow(page, page.get_by_role("button", name=words["sign_out"], exact=True))
     expect(signed_in_as(page, lang, official.email)).to_have_count(0)
     # Signing out keeps the language the official chose (auth.views.logout means to).
-    expect(page.locator("html"), "signing out lost the chosen language").to_have_attribute("lang", lang)
-    follow(page, page.get_by_role("navigation").get_by_role("link", name=words["sign_in"], exact=True))
+    expect(page.locator("html"), "signing out lost the chosen language").to_have_attribute(
+        "lang", lang
+    )
+    follow(
+        page, page.get_by_role("navigation").get_by_role("link", name=words["sign_in"], exact=True)
+    )
     sign_in(page, lang, official)
     expect(module_link(page, lang)).to_have_accessible_description(words["complete"])
     open_step_one(page, lang)

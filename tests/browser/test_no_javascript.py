@@ -26,14 +26,20 @@ pytestmark = pytest.mark.browser
 def test_official_saves_a_note_without_javascript(new_page, official, lang):
     words = UI[lang]
     page = new_page(locale=START_LOCALE[lang], java_script_enabled=False)
-    note = "Kommunens säkerhetsfunktion: 010-123 45 67" if lang == "sv" else "Security unit: 010-123 45 67"
+    note = (
+        "Kommunens säkerhetsfunktion: 010-123 45 67"
+        if lang == "sv"
+        else "Security unit: 010-123 45 67"
+    )
 
     page.goto("/sign-in")
     check_page(page)
     switch_language(page, lang)
     page.get_by_label(words["email"], exact=True).fill(official.email)
     page.get_by_label(words["password"], exact=True).fill(official.password)
-    click_and_wait(page, page.get_by_role("main").get_by_role("button", name=words["sign_in"], exact=True))
+    click_and_wait(
+        page, page.get_by_role("main").get_by_role("button", name=words["sign_in"], exact=True)
+    )
     expect(signed_in_as(page, lang, official.email)).to_be_visible()
     check_page(page)
 

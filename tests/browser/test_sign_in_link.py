@@ -53,7 +53,9 @@ def test_sign_in_link_signs_in_once(new_page, live_server, official, lang):
     page.goto(link)
     check_page(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(words["sign_in"])
-    click_and_wait(page, page.get_by_role("main").get_by_role("button", name=words["sign_in"], exact=True))
+    click_and_wait(
+        page, page.get_by_role("main").get_by_role("button", name=words["sign_in"], exact=True)
+    )
     expect(signed_in_as(page, lang, official.email)).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", lang)
     check_page(page)

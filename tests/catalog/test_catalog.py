@@ -48,7 +48,9 @@ def test_every_step_is_estimated_at_five_to_ten_minutes(catalog, lang):
         for step in module.steps:
             text = step.text(lang)
             assert MIN_MINUTES <= text.minutes <= MAX_MINUTES, (module.id, step.id, lang)
-            assert text.minutes == estimate_minutes(text.words, len(text.questions), len(text.checklist))
+            assert text.minutes == estimate_minutes(
+                text.words, len(text.questions), len(text.checklist)
+            )
 
 
 def test_steps_have_two_or_three_questions_and_a_short_checklist(catalog):
@@ -82,7 +84,9 @@ def test_estimate_adds_time_per_question_and_item():
 
 
 def test_sanitiser_removes_raw_html():
-    html = render_markdown('Hej <script>alert(1)</script> <a href="javascript:alert(1)">x</a> <b onclick="x()">b</b>')
+    html = render_markdown(
+        'Hej <script>alert(1)</script> <a href="javascript:alert(1)">x</a> <b onclick="x()">b</b>'
+    )
     assert "<script" not in html
     assert "javascript:" not in html
     assert "onclick" not in html
@@ -110,11 +114,17 @@ def _broken(tmp_path: Path, name: str, transform) -> Path:
 
 BREAKAGES = {
     "missing file": ("step-3.en.md", lambda p: p.unlink(), "the file is missing"),
-    "bad yaml": ("step-1.sv.md", lambda p: p.write_text("---\ntitle: [unclosed\n---\nText\n"), "not valid YAML"),
+    "bad yaml": (
+        "step-1.sv.md",
+        lambda p: p.write_text("---\ntitle: [unclosed\n---\nText\n"),
+        "not valid YAML",
+    ),
     "no front matter": ("step-2.sv.md", lambda p: p.write_text("Just text\n"), "front matter"),
     "unknown key": (
         "step-1.en.md",
-        lambda p: p.write_text(p.read_text(encoding="utf-8").replace("---\n", "---\ncolour: red\n", 1)),
+        lambda p: p.write_text(
+            p.read_text(encoding="utf-8").replace("---\n", "---\ncolour: red\n", 1)
+        ),
         "unknown key 'colour'",
     ),
     "fourth step": (

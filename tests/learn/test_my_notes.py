@@ -18,7 +18,10 @@ def module(app):
 def _write(client, module, number, text):
     question = module.steps[number - 1].question_ids[0]
     html = client.get(STEP.format(number)).get_data(as_text=True)
-    client.post(STEP.format(number), data={"csrf_token": csrf_from(html), f"note-{question}": text, "save": "x"})
+    client.post(
+        STEP.format(number),
+        data={"csrf_token": csrf_from(html), f"note-{question}": text, "save": "x"},
+    )
 
 
 def test_my_notes_lists_my_notes_in_course_order(client, create_user, login_as, module):
@@ -41,7 +44,9 @@ def test_export_downloads_my_notes_as_text(client, create_user, login_as, module
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_delete_needs_confirmation_then_deletes_only_mine(app, client, create_user, login_as, module):
+def test_delete_needs_confirmation_then_deletes_only_mine(
+    app, client, create_user, login_as, module
+):
     me, other = create_user(), create_user()
     other_client = app.test_client()
     login_as(other_client, other)
@@ -77,7 +82,9 @@ def test_guests_are_sent_to_sign_in(client, path):
     assert response.headers["Location"].startswith("/sign-in?next=")
 
 
-def test_my_notes_makes_a_constant_number_of_queries(app, client, create_user, login_as, module, count_queries):
+def test_my_notes_makes_a_constant_number_of_queries(
+    app, client, create_user, login_as, module, count_queries
+):
     login_as(client, create_user())
     for number in (1, 2, 3):
         _write(client, module, number, f"Anteckning {number}")

@@ -48,9 +48,13 @@ def test_nobody_else_can_change_the_note(app, create_user, login_as, author_note
     login_as(client, other)
     html = client.get(STEP).get_data(as_text=True)
     client.post(STEP, data={"csrf_token": csrf_from(html), f"note-{question}": "", "save": "x"})
-    client.post(STEP, data={"csrf_token": csrf_from(html), f"note-{question}": "Överskrivet", "save": "x"})
+    client.post(
+        STEP, data={"csrf_token": csrf_from(html), f"note-{question}": "Överskrivet", "save": "x"}
+    )
     with app.app_context():
-        mine = db.session.scalar(select(ReflectionNote.body).where(ReflectionNote.user_id == author_note.id))
+        mine = db.session.scalar(
+            select(ReflectionNote.body).where(ReflectionNote.user_id == author_note.id)
+        )
     assert mine == SECRET
 
 

@@ -42,7 +42,9 @@ def test_guest_reads_the_whole_module_with_a_sign_in_notice(client, module):
             assert question.text in page
 
 
-def test_step_page_shows_text_time_progress_questions_and_checklist(client, create_user, login_as, module):
+def test_step_page_shows_text_time_progress_questions_and_checklist(
+    client, create_user, login_as, module
+):
     login_as(client, create_user())
     step = module.steps[1]
     text = step.text("sv")
@@ -70,13 +72,19 @@ def test_notes_and_ticks_are_saved_and_shown_again(client, app, create_user, log
     step = module.steps[0]
     q1, q2 = step.question_ids[:2]
     item = sorted(step.checklist_ids)[0]
-    response = save_step(client, 1, {f"note-{q1}": "Min första tanke", f"note-{q2}": "", "checklist": [item]})
+    response = save_step(
+        client, 1, {f"note-{q1}": "Min första tanke", f"note-{q2}": "", "checklist": [item]}
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Min första tanke" in page
-    assert re.search(rf'<input checked id="[^"]+" name="checklist" type="checkbox" value="{item}"', page)
+    assert re.search(
+        rf'<input checked id="[^"]+" name="checklist" type="checkbox" value="{item}"', page
+    )
     with app.app_context():
-        notes = db.session.scalars(select(ReflectionNote).where(ReflectionNote.user_id == user.id)).all()
+        notes = db.session.scalars(
+            select(ReflectionNote).where(ReflectionNote.user_id == user.id)
+        ).all()
         assert [(n.question_id, n.body) for n in notes] == [(q1, "Min första tanke")]
         assert db.session.scalars(select(StepProgress)).all() == []
 
@@ -97,17 +105,25 @@ def test_unticking_and_emptying_removes_them(client, app, create_user, login_as,
 def test_notes_survive_signing_out_and_in(client, app, create_user, module):
     user = create_user(password=TEST_PASSWORD)
     html = client.get("/sign-in").get_data(as_text=True)
-    client.post("/sign-in", data={"csrf_token": csrf_from(html), "email": user.email, "password": TEST_PASSWORD})
+    client.post(
+        "/sign-in",
+        data={"csrf_token": csrf_from(html), "email": user.email, "password": TEST_PASSWORD},
+    )
     q1 = module.steps[0].question_ids[0]
     save_step(client, 1, {f"note-{q1}": "Sparad över utloggning"})
     client.post("/sign-out", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
     assert "Sparad över utloggning" not in client.get(step_url(1)).get_data(as_text=True)
     html = client.get("/sign-in").get_data(as_text=True)
-    client.post("/sign-in", data={"csrf_token": csrf_from(html), "email": user.email, "password": TEST_PASSWORD})
+    client.post(
+        "/sign-in",
+        data={"csrf_token": csrf_from(html), "email": user.email, "password": TEST_PASSWORD},
+    )
     assert "Sparad över utloggning" in client.get(step_url(1)).get_data(as_text=True)
 
 
-def test_completing_three_steps_completes_the_module_with_versions(client, app, create_user, login_as, module):
+def test_completing_three_steps_completes_the_module_with_versions(
+    client, app, create_user, login_as, module
+):
     user = create_user()
     login_as(client, user)
     first = save_step(client, 1, {}, done=True)
@@ -116,12 +132,18 @@ def test_completing_three_steps_completes_the_module_with_versions(client, app, 
     save_step(client, 2, {}, done=True)
     last = save_step(client, 3, {}, done=True)
     assert last.headers["Location"] == f"/modules/{MODULE}"
-    assert "Du har gått klart modulen" in client.get(last.headers["Location"]).get_data(as_text=True)
+    assert "Du har gått klart modulen" in client.get(last.headers["Location"]).get_data(
+        as_text=True
+    )
     overview = client.get("/").get_data(as_text=True)
     assert "Klar" in overview
     with app.app_context():
-        steps = db.session.scalars(select(StepProgress).where(StepProgress.user_id == user.id)).all()
-        assert {(s.step_id, s.content_version) for s in steps} == {(s.id, s.version) for s in module.steps}
+        steps = db.session.scalars(
+            select(StepProgress).where(StepProgress.user_id == user.id)
+        ).all()
+        assert {(s.step_id, s.content_version) for s in steps} == {
+            (s.id, s.version) for s in module.steps
+        }
         [completion] = db.session.scalars(select(ModuleCompletion)).all()
         assert completion.module_version == module.version
         assert completion.completed_at.tzinfo is not None
@@ -146,10 +168,14 @@ def test_completion_is_not_recomputed_when_done_again(client, app, create_user, 
         assert len(db.session.scalars(select(ModuleCompletion)).all()) == 1
 
 
-def test_unknown_checklist_item_is_refused_and_nothing_saved(client, app, create_user, login_as, module):
+def test_unknown_checklist_item_is_refused_and_nothing_saved(
+    client, app, create_user, login_as, module
+):
     login_as(client, create_user())
     q1 = module.steps[0].question_ids[0]
-    response = save_step(client, 1, {"checklist": ["not-an-item"], f"note-{q1}": "Behålls i formuläret"})
+    response = save_step(
+        client, 1, {"checklist": ["not-an-item"], f"note-{q1}": "Behålls i formuläret"}
+    )
     assert response.status_code == 400
     assert "Behålls i formuläret" in response.get_data(as_text=True)
     with app.app_context():
@@ -157,7 +183,9 @@ def test_unknown_checklist_item_is_refused_and_nothing_saved(client, app, create
         assert db.session.scalars(select(ReflectionNote)).all() == []
 
 
-def test_too_long_note_gets_a_message_and_keeps_the_text(client, app, create_user, login_as, module):
+def test_too_long_note_gets_a_message_and_keeps_the_text(
+    client, app, create_user, login_as, module
+):
     login_as(client, create_user())
     q1 = module.steps[0].question_ids[0]
     text = "å" * (app.config["NOTE_MAX_LENGTH"] + 1)
@@ -176,7 +204,10 @@ def test_stale_form_shows_the_note_again_with_a_message(client, app, create_user
     login_as(client, create_user())
     q1 = module.steps[0].question_ids[0]
     client.get(step_url(1))
-    response = client.post(step_url(1), data={"csrf_token": "expired", f"note-{q1}": "Skrivet länge sedan", "save": "x"})
+    response = client.post(
+        step_url(1),
+        data={"csrf_token": "expired", f"note-{q1}": "Skrivet länge sedan", "save": "x"},
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Skrivet länge sedan" in page
@@ -184,7 +215,10 @@ def test_stale_form_shows_the_note_again_with_a_message(client, app, create_user
     with app.app_context():
         assert db.session.scalars(select(ReflectionNote)).all() == []
     # The page carries a fresh token, so saving again works.
-    again = client.post(step_url(1), data={"csrf_token": csrf_from(page), f"note-{q1}": "Skrivet länge sedan", "save": "x"})
+    again = client.post(
+        step_url(1),
+        data={"csrf_token": csrf_from(page), f"note-{q1}": "Skrivet länge sedan", "save": "x"},
+    )
     assert again.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(ReflectionNote.body)) == "Skrivet länge sedan"
@@ -198,14 +232,18 @@ def test_form_expired_by_time_is_recovered(client, app, create_user, login_as, m
     import time
 
     time.sleep(2.1)
-    response = client.post(step_url(1), data={"csrf_token": token, f"note-{q1}": "Efter en timme", "save": "x"})
+    response = client.post(
+        step_url(1), data={"csrf_token": token, f"note-{q1}": "Efter en timme", "save": "x"}
+    )
     assert response.status_code == 400
     assert "Efter en timme" in response.get_data(as_text=True)
 
 
 def test_signed_out_stale_form_shows_what_was_written(client, module):
     q1 = module.steps[0].question_ids[0]
-    response = client.post(step_url(1), data={f"note-{q1}": "Text från en utloggad flik", "save": "x"})
+    response = client.post(
+        step_url(1), data={f"note-{q1}": "Text från en utloggad flik", "save": "x"}
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Text från en utloggad flik" in page
@@ -218,11 +256,20 @@ def test_guest_progress_is_kept_at_sign_in(client, app, create_user, module):
     save_step(client, 1, {"checklist": [item]}, done=True)
     assert "Pågår" in client.get("/").get_data(as_text=True)
     html = client.get("/sign-in").get_data(as_text=True)
-    client.post("/sign-in", data={"csrf_token": csrf_from(html), "email": user.email, "password": TEST_PASSWORD})
+    client.post(
+        "/sign-in",
+        data={"csrf_token": csrf_from(html), "email": user.email, "password": TEST_PASSWORD},
+    )
     with app.app_context():
-        progress = db.session.scalars(select(StepProgress).where(StepProgress.user_id == user.id)).all()
-        assert [(p.step_id, p.content_version) for p in progress] == [(module.steps[0].id, module.steps[0].version)]
-        ticks = db.session.scalars(select(ChecklistTick.item_id).where(ChecklistTick.user_id == user.id)).all()
+        progress = db.session.scalars(
+            select(StepProgress).where(StepProgress.user_id == user.id)
+        ).all()
+        assert [(p.step_id, p.content_version) for p in progress] == [
+            (module.steps[0].id, module.steps[0].version)
+        ]
+        ticks = db.session.scalars(
+            select(ChecklistTick.item_id).where(ChecklistTick.user_id == user.id)
+        ).all()
         assert ticks == [item]
     with client.session_transaction() as session:
         assert "guest_progress" not in session
@@ -233,12 +280,17 @@ def test_guest_who_finished_the_module_has_it_complete_after_sign_in(client, app
     for number in (1, 2, 3):
         save_step(client, number, {}, done=True)
     html = client.get("/sign-in").get_data(as_text=True)
-    client.post("/sign-in", data={"csrf_token": csrf_from(html), "email": user.email, "password": TEST_PASSWORD})
+    client.post(
+        "/sign-in",
+        data={"csrf_token": csrf_from(html), "email": user.email, "password": TEST_PASSWORD},
+    )
     with app.app_context():
         assert db.session.scalar(select(ModuleCompletion.user_id)) == user.id
 
 
-@pytest.mark.parametrize("path", ["/modules/nope", "/modules/organisation/steps/4", "/modules/organisation/steps/0"])
+@pytest.mark.parametrize(
+    "path", ["/modules/nope", "/modules/organisation/steps/4", "/modules/organisation/steps/0"]
+)
 def test_unknown_module_or_step_is_a_friendly_404(client, path):
     response = client.get(path)
     assert response.status_code == 404
@@ -251,12 +303,26 @@ def _with_users_and_notes(app, create_user, module, count: int) -> None:
         for _ in range(count):
             user = create_user()
             for q_id in step.question_ids:
-                db.session.add(ReflectionNote(user_id=user.id, module_id=module.id, step_id=step.id, question_id=q_id, body="x"))
-            db.session.add(StepProgress(user_id=user.id, module_id=module.id, step_id=step.id, content_version="v"))
+                db.session.add(
+                    ReflectionNote(
+                        user_id=user.id,
+                        module_id=module.id,
+                        step_id=step.id,
+                        question_id=q_id,
+                        body="x",
+                    )
+                )
+            db.session.add(
+                StepProgress(
+                    user_id=user.id, module_id=module.id, step_id=step.id, content_version="v"
+                )
+            )
         db.session.commit()
 
 
-def test_step_page_makes_a_constant_number_of_queries(client, app, create_user, login_as, count_queries, module):
+def test_step_page_makes_a_constant_number_of_queries(
+    client, app, create_user, login_as, count_queries, module
+):
     me = create_user()
     login_as(client, me)
     _with_users_and_notes(app, create_user, module, 1)
@@ -269,7 +335,9 @@ def test_step_page_makes_a_constant_number_of_queries(client, app, create_user, 
     assert len(many) <= 8, many
 
 
-def test_overview_makes_a_constant_number_of_queries(client, app, create_user, login_as, count_queries, module):
+def test_overview_makes_a_constant_number_of_queries(
+    client, app, create_user, login_as, count_queries, module
+):
     login_as(client, create_user())
     with count_queries() as statements:
         assert client.get("/").status_code == 200

@@ -1,0 +1,44 @@
+"""Several workers count sign-in attempts together when the limits live in Redis."""
+
+import socket
+import uuid
+
+import pytest
+import redis
+
+from course_app import create_app
+from tests.conftest import csrf_from, make_config
+
+REDIS = ("127.0.0.1", 6379)
+
+
+def _redis_running() -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(REDIS) == 0
+
+
+@pytest.mark.skipif(not _redis_running(), reason="Redis is not running on 127.0.0.1:6379")
+def test_two_workers_share_the_sign_in_limit(migrated, tmp_path):
+    prefix = f"test-{uuid.uuid4().hex}"
+    config = make_config(
+        migrated,
+        tmp_path,
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15",
+        RATELIMIT_KEY_PREFIX=prefix,
+    )
+    workers = [create_app(config).test_client() for _ in range(2)]
+    statuses = []
+    for attempt in range(11):
+        client = workers[attempt % 2]
+        html = client.get("/sign-in").get_data(as_text=True)
+        data = {"csrf_token": csrf_from(html), "email": "a@example.se", "password": "wrong"}
+        statuses.append(client.post("/sign-in", data=data).status_code)
+    assert statuses[:10] == [400] * 10
+    assert statuses[10] == 429
+    # The counts live in Redis, where every worker process reads them.
+    store = redis.Redis(*REDIS, db=15)
+    keys = store.keys(f"*{prefix}*")
+    assert keys
+    store.delete(*keys)
+    store.close()

@@ -3,7 +3,7 @@
 import pytest
 
 from course_app import create_app
-from tests.conftest import csrf_from, make_config
+from tests.conftest import csrf_from
 
 PAGES = [
     "/",
@@ -79,35 +79,28 @@ def test_every_post_route_is_covered_by_the_csrf_test(app):
     assert posts == covered
 
 
-def test_production_cookies_are_secure(migrated, tmp_path):
-    config = make_config(
-        migrated,
-        tmp_path,
-        APP_ENV="production",
-        SECRET_KEY="x" * 40,
-        MAIL_BACKEND="smtp",
-        SESSION_COOKIE_SECURE=True,
-    )
-    app = create_app(config)
-    response = app.test_client().get("/sign-in", base_url="https://tryggt.test")
+@pytest.fixture
+def production_app(migrated, monkeypatch):
+    """The app configured from a production environment."""
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", migrated)
+    for name in ("MAIL_BACKEND", "FORCE_HTTPS", "FLASK_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    return create_app()
+
+
+def test_production_cookies_are_secure(production_app):
+    response = production_app.test_client().get("/sign-in", base_url="https://tryggt.test")
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_production_redirects_to_https(migrated, tmp_path):
-    config = make_config(
-        migrated,
-        tmp_path,
-        APP_ENV="production",
-        SECRET_KEY="x" * 40,
-        MAIL_BACKEND="smtp",
-        FORCE_HTTPS=True,
-    )
-    app = create_app(config)
-    response = app.test_client().get("/")
+def test_production_redirects_to_https(production_app):
+    response = production_app.test_client().get("/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("https://")
-    secure = app.test_client().get("/", base_url="https://tryggt.test")
+    secure = production_app.test_client().get("/", base_url="https://tryggt.test")
     assert "max-age" in secure.headers["Strict-Transport-Security"]
 
 

@@ -97,11 +97,12 @@ class UserProgress:
             gone = self._mine(delete(ChecklistTick), ChecklistTick, module.id, step.id)
             db.session.execute(gone.where(ChecklistTick.item_id.in_(current - item_ids)))
         for item_id in sorted(item_ids - current):
-            db.session.add(
-                ChecklistTick(
-                    user_id=self.user_id, module_id=module.id, step_id=step.id, item_id=item_id
-                )
-            )
+            self._add_tick(module, step, item_id)
+
+    def _add_tick(self, module: Module, step: Step, item_id: str) -> None:
+        tick = ChecklistTick(user_id=self.user_id, module_id=module.id, step_id=step.id)
+        tick.item_id = item_id
+        db.session.add(tick)
 
     def set_notes(self, module: Module, step: Step, bodies: dict[str, str]) -> None:
         """Save the notes on the step's questions; an emptied note is deleted."""
@@ -167,14 +168,7 @@ class UserProgress:
                     self._add_step(module, step, version, visit.done[step.id])
                 for item_id in sorted(step.checklist_ids & guest_ticks):
                     if (module.id, item_id) not in have:
-                        db.session.add(
-                            ChecklistTick(
-                                user_id=self.user_id,
-                                module_id=module.id,
-                                step_id=step.id,
-                                item_id=item_id,
-                            )
-                        )
+                        self._add_tick(module, step, item_id)
             if visit.done:
                 self._complete_if_all_done(module, {*state.done, *visit.done}, state)
 

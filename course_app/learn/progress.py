@@ -100,9 +100,11 @@ class UserProgress:
             self._add_tick(module, step, item_id)
 
     def _add_tick(self, module: Module, step: Step, item_id: str) -> None:
-        tick = ChecklistTick(user_id=self.user_id, module_id=module.id, step_id=step.id)
-        tick.item_id = item_id
-        db.session.add(tick)
+        db.session.add(
+            ChecklistTick(
+                user_id=self.user_id, module_id=module.id, step_id=step.id, item_id=item_id
+            )
+        )
 
     def set_notes(self, module: Module, step: Step, bodies: dict[str, str]) -> None:
         """Save the notes on the step's questions; an emptied note is deleted."""

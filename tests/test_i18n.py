@@ -137,3 +137,14 @@ def test_compiled_catalogs_are_not_committed():
     assert Path(TRANSLATIONS / "sv" / "LC_MESSAGES" / "messages.mo").exists(), (
         "run the install to compile"
     )
+
+
+def test_language_chosen_before_sign_in_survives_sign_out(app, client, create_user):
+    user = create_user(password="ett långt lösenord")
+    _choose(client, "en", "/sign-in")
+    html = client.get("/sign-in", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    data = {"csrf_token": csrf_from(html), "email": user.email, "password": "ett långt lösenord"}
+    client.post("/sign-in", data=data)
+    client.post("/sign-out", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+    page = client.get("/", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert '<html lang="en">' in page

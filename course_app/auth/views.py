@@ -45,8 +45,10 @@ def _start_session(user) -> None:
     session.clear()
     login_user(user)
     session.permanent = True
-    if locale and not user.locale:
-        user.locale = locale
+    if locale:
+        session[LOCALE_KEY] = locale
+        if not user.locale:
+            user.locale = locale
     UserProgress(user.id).adopt(guest, current_catalog().modules)
 
 
@@ -121,7 +123,7 @@ def use_link(token: str):
 def logout():
     """Sign out and forget the session."""
     if LogoutForm().validate_on_submit():
-        locale = session.get(LOCALE_KEY)
+        locale = session.get(LOCALE_KEY) or current_user.locale
         logout_user()
         session.clear()
         if locale:

@@ -21,7 +21,7 @@ from course_app import create_app
 from course_app.auth import services
 from course_app.extensions import db
 from course_app.models import Organisation, Role
-from tests.browser.helpers import ERRORS, watch
+from tests.browser.helpers import ERRORS, SCRIPTLESS, watch, watch_without_javascript
 from tests.conftest import TEST_PASSWORD, make_config
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -135,12 +135,17 @@ def new_page(browser, live_server) -> Iterator[Callable[..., Page]]:
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
         page = context.new_page()
+        if options.get("java_script_enabled") is False:
+            watch_without_javascript(page)
         opened.append((context, page, watch(page)))
         return page
 
     yield _new
     problems = []
     for context, page, errors in opened:
+        scriptless = SCRIPTLESS.pop(id(page), None)
+        if scriptless is not None:
+            scriptless.close()
         context.close()
         problems += errors.unexpected()
         ERRORS.pop(id(page), None)

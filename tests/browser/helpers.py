@@ -1,4 +1,4 @@
-"""Helpers for the browser tests: the interface words, the checks run on every page, the keyboard."""
+"""Browser test helpers: the interface words, the checks run on every page, the keyboard."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import ConsoleMessage, Error, Locator, Page, expect
+from playwright.sync_api import ConsoleMessage, Error, Locator, Page, Response, expect
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 NARROW = {"width": 320, "height": 800}
@@ -89,8 +89,6 @@ class BrowserErrors:
         if message.type != "error":
             return
         where = (message.location or {}).get("url") or "?"
-        if where.endswith("/favicon.ico") and "status of 404" in message.text:
-            return  # Chromium asks for /favicon.ico by itself; the app has no icon.
         self.seen.append(f"console error at {where}: {message.text}")
 
     def page_error(self, error: Error) -> None:
@@ -103,6 +101,21 @@ class BrowserErrors:
 ERRORS: dict[int, BrowserErrors] = {}
 
 
+@dataclass
+class Scriptless:
+    """A page with JavaScript off: the response of its current document, and a JS-on twin."""
+
+    document: Response | None = None
+    twin: Page | None = None
+
+    def close(self) -> None:
+        if self.twin is not None:
+            self.twin.context.close()
+
+
+SCRIPTLESS: dict[int, Scriptless] = {}
+
+
 def watch(page: Page) -> BrowserErrors:
     """Start recording the page's console errors and page errors."""
     errors = BrowserErrors()
@@ -110,6 +123,17 @@ def watch(page: Page) -> BrowserErrors:
     page.on("pageerror", errors.page_error)
     ERRORS[id(page)] = errors
     return errors
+
+
+def watch_without_javascript(page: Page) -> None:
+    """Note that page has JavaScript off, and keep the response of each document it loads."""
+    state = SCRIPTLESS[id(page)] = Scriptless()
+
+    def _keep(response: Response) -> None:
+        if response.request.is_navigation_request() and response.frame == page.main_frame:
+            state.document = response
+
+    page.on("response", _keep)
 
 
 def allow_http_error(page: Page, status: int) -> None:
@@ -128,7 +152,8 @@ _WIDE_ELEMENTS_JS = """() => {
   return [...document.querySelectorAll('body *')]
     .filter(el => el.getBoundingClientRect().right > limit + 0.5)
     .slice(0, 8)
-    .map(el => el.outerHTML.slice(0, 120) + ' right=' + Math.round(el.getBoundingClientRect().right));
+    .map(el => el.outerHTML.slice(0, 120) + ' right=' +
+               Math.round(el.getBoundingClientRect().right));
 }"""
 
 
@@ -145,6 +170,38 @@ def _violation_summary(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+_DROPPED_HEADERS = {"content-length", "content-encoding", "transfer-encoding", "set-cookie"}
+
+
+def _run_axe(page: Page) -> dict:
+    """Run axe on the page; on a page without JavaScript, on a faithful copy of it.
+
+    axe waits on timers, and no timer fires in a page whose context has JavaScript turned off
+    (not even in an isolated world). So the page as it is now, with the headers it was served
+    with (its Content-Security-Policy too), is served again to a twin page that has JavaScript.
+    """
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}}
+    state = SCRIPTLESS.get(id(page))
+    if state is None:
+        return _AXE.run(page, options=options).response
+    document = state.document
+    assert document is not None and document.url == page.url, f"no response for {page.url}"
+    headers = {k: v for k, v in document.all_headers().items() if k not in _DROPPED_HEADERS}
+    html = page.content()
+    if state.twin is None:
+        state.twin = page.context.browser.new_context(viewport=page.viewport_size).new_page()
+        state.twin.on("console", ERRORS[id(page)].console)
+        state.twin.on("pageerror", ERRORS[id(page)].page_error)
+    twin, target = state.twin, page.url
+    twin.unroute_all()
+    twin.route(
+        lambda url: url == target,
+        lambda route: route.fulfill(status=200, headers=headers, body=html),
+    )
+    twin.goto(target, wait_until="load")
+    return _AXE.run(twin, options=options).response
+
+
 def check_page(page: Page) -> None:
     """Assert that axe finds no WCAG 2.1 A/AA violation and that the page fits 320 px.
 
@@ -152,8 +209,7 @@ def check_page(page: Page) -> None:
     protocol: the page's Content-Security-Policy does not block it, so CSP stays on.
     """
     page.wait_for_load_state("load")
-    results = _AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    violations = results.response["violations"]
+    violations = _run_axe(page)["violations"]
     if violations:
         summary = _violation_summary(violations)
         print(f"axe violations on {page.url}:\n{summary}")
@@ -226,7 +282,27 @@ def checklist_item(page: Page, lang: str, number: int) -> Locator:
 
 
 def signed_in_as(page: Page, lang: str, email: str) -> Locator:
+    """The header's words saying who is signed in."""
     return page.get_by_text(UI[lang]["signed_in_as"].format(email=email), exact=True)
+
+
+def header_sign_in_link(page: Page, lang: str) -> Locator:
+    return page.get_by_role("navigation").get_by_role("link", name=UI[lang]["sign_in"], exact=True)
+
+
+def sign_in_button(page: Page, lang: str) -> Locator:
+    """The sign-in form's own button (the header has a sign-in link of the same name)."""
+    return page.get_by_role("main").get_by_role("button", name=UI[lang]["sign_in"], exact=True)
+
+
+def sign_in_with_password(page: Page, lang: str, official) -> None:
+    """Fill in the sign-in form on the current page and submit it (with the mouse)."""
+    words = UI[lang]
+    page.get_by_label(words["email"], exact=True).fill(official.email)
+    page.get_by_label(words["password"], exact=True).fill(official.password)
+    click_and_wait(page, sign_in_button(page, lang))
+    expect(signed_in_as(page, lang, official.email)).to_be_visible()
+    expect_lang(page, lang)
 
 
 # --- keyboard -----------------------------------------------------------------------------------
@@ -260,6 +336,7 @@ def assert_first_tab_is_skip_link(page: Page) -> None:
     """Assert that the first Tab on a freshly loaded page focuses a link to #main."""
     page.keyboard.press("Tab")
     href = page.evaluate(
-        "() => document.activeElement.tagName === 'A' ? document.activeElement.getAttribute('href') : null"
+        "() => document.activeElement.tagName === 'A'"
+        " ? document.activeElement.getAttribute('href') : null"
     )
     assert href == "#main", f"the first Tab on {page.url} does not focus the skip link"

@@ -15,8 +15,9 @@ from tests.browser.helpers import (
     checklist_item,
     click_and_wait,
     expect_step_page,
+    header_sign_in_link,
     module_link,
-    signed_in_as,
+    sign_in_with_password,
     step_link,
     switch_language,
 )
@@ -70,18 +71,10 @@ def test_guest_reads_the_module_then_signs_in_and_keeps_progress(new_page, offic
     expect(module_link(page, lang)).to_have_accessible_description(words["in_progress"])
 
     # Sign in with a password from the header link: the guest's progress is kept.
-    click_and_wait(
-        page, page.get_by_role("navigation").get_by_role("link", name=words["sign_in"], exact=True)
-    )
+    click_and_wait(page, header_sign_in_link(page, lang))
     expect(page.get_by_role("heading", level=1)).to_have_text(words["sign_in"])
     check_page(page)
-    page.get_by_label(words["email"], exact=True).fill(official.email)
-    page.get_by_label(words["password"], exact=True).fill(official.password)
-    click_and_wait(
-        page, page.get_by_role("main").get_by_role("button", name=words["sign_in"], exact=True)
-    )
-    expect(signed_in_as(page, lang, official.email)).to_be_visible()
-    expect(page.locator("html")).to_have_attribute("lang", lang)
+    sign_in_with_password(page, lang, official)
     check_page(page)
     expect(module_link(page, lang)).to_have_accessible_description(words["in_progress"])
 

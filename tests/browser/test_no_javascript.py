@@ -15,7 +15,7 @@ from tests.browser.helpers import (
     click_and_wait,
     expect_step_page,
     module_link,
-    signed_in_as,
+    sign_in_with_password,
     switch_language,
 )
 
@@ -35,12 +35,7 @@ def test_official_saves_a_note_without_javascript(new_page, official, lang):
     page.goto("/sign-in")
     check_page(page)
     switch_language(page, lang)
-    page.get_by_label(words["email"], exact=True).fill(official.email)
-    page.get_by_label(words["password"], exact=True).fill(official.password)
-    click_and_wait(
-        page, page.get_by_role("main").get_by_role("button", name=words["sign_in"], exact=True)
-    )
-    expect(signed_in_as(page, lang, official.email)).to_be_visible()
+    sign_in_with_password(page, lang, official)
     check_page(page)
 
     page.goto(f"{MODULE_URL}/steps/2")

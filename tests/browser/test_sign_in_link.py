@@ -16,6 +16,8 @@ from tests.browser.helpers import (
     allow_http_error,
     check_page,
     click_and_wait,
+    expect_lang,
+    sign_in_button,
     signed_in_as,
     switch_language,
 )
@@ -27,12 +29,13 @@ def newest_link_for(outbox: Path, email: str, base_url: str) -> str:
     """Return the sign-in link in the newest e-mail written to the outbox for that address."""
     for path in sorted(outbox.glob("*.eml"), reverse=True):
         message = message_from_bytes(path.read_bytes(), policy=policy.default)
-        if message["To"] == email:
-            body = message.get_body(preferencelist=("plain",)).get_content()
-            match = re.search(r"https?://\S+/sign-in/link/\S+", body)
-            assert match, f"no sign-in link in {path}:\n{body}"
-            assert match.group(0).startswith(base_url + "/"), "the link does not point at BASE_URL"
-            return match.group(0)
+        if message["To"] != email:
+            continue
+        body = message.get_body(preferencelist=("plain",)).get_content()
+        match = re.search(r"https?://\S+/sign-in/link/\S+", body)
+        assert match, f"no sign-in link in {path}:\n{body}"
+        assert match.group(0).startswith(base_url + "/"), "the link does not point at BASE_URL"
+        return match.group(0)
     pytest.fail(f"no e-mail to {email} in {outbox}")
 
 
@@ -53,11 +56,9 @@ def test_sign_in_link_signs_in_once(new_page, live_server, official, lang):
     page.goto(link)
     check_page(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(words["sign_in"])
-    click_and_wait(
-        page, page.get_by_role("main").get_by_role("button", name=words["sign_in"], exact=True)
-    )
+    click_and_wait(page, sign_in_button(page, lang))
     expect(signed_in_as(page, lang, official.email)).to_be_visible()
-    expect(page.locator("html")).to_have_attribute("lang", lang)
+    expect_lang(page, lang)
     check_page(page)
 
     # The link has been used: opening it again says that it does not work.

@@ -40,7 +40,10 @@ def external_url(endpoint: str, **values) -> str:
 
 
 def _no_store_when_signed_in(response: Response) -> Response:
-    if current_user.is_authenticated or request.endpoint and request.endpoint.startswith("auth."):
+    endpoint = request.endpoint or ""
+    if endpoint == "static":
+        return response  # the same for everyone; no need to load the user
+    if endpoint.startswith("auth.") or current_user.is_authenticated:
         response.headers["Cache-Control"] = "no-store"
     return response
 

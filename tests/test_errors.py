@@ -1,6 +1,7 @@
 """Friendly, translated error pages."""
 
 import pytest
+from flask import abort
 
 from course_app.extensions import db
 from course_app.models import Organisation
@@ -41,3 +42,13 @@ def test_method_not_allowed_is_a_friendly_page(client):
     response = client.get("/sign-out")
     assert response.status_code == 405
     assert "<h1>" in response.get_data(as_text=True)
+
+
+def test_forbidden_page_is_friendly_and_translated(app):
+    @app.get("/forbidden")
+    def forbidden():
+        abort(403)
+
+    response = app.test_client().get("/forbidden", headers={"Accept-Language": "en"})
+    assert response.status_code == 403
+    assert "You do not have access to this page" in response.get_data(as_text=True)

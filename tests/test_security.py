@@ -112,3 +112,12 @@ def test_huge_request_is_refused_with_a_clear_page(client):
     )
     assert response.status_code == 413
     assert "Det du skickade är för stort" in response.get_data(as_text=True)
+
+
+def test_static_files_need_no_database(client, create_user, login_as, count_queries):
+    login_as(client, create_user())
+    with count_queries() as statements:
+        response = client.get("/static/app.css")
+    assert response.status_code == 200
+    assert statements == []
+    response.close()

@@ -84,6 +84,21 @@ def app(migrated, tmp_path):
 
 
 @pytest.fixture
+def make_app():
+    """Return a callable that creates an app; its database connections are closed after the test."""
+    made = []
+
+    def _make(config: dict | None = None):
+        made.append(create_app(config))
+        return made[-1]
+
+    yield _make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -2,7 +2,6 @@
 
 import pytest
 
-from course_app import create_app
 from tests.conftest import csrf_from
 
 PAGES = [
@@ -80,14 +79,14 @@ def test_every_post_route_is_covered_by_the_csrf_test(app):
 
 
 @pytest.fixture
-def production_app(migrated, monkeypatch):
+def production_app(migrated, monkeypatch, make_app):
     """The app configured from a production environment."""
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", migrated)
     for name in ("MAIL_BACKEND", "FORCE_HTTPS", "FLASK_DEBUG"):
         monkeypatch.delenv(name, raising=False)
-    return create_app()
+    return make_app()
 
 
 def test_production_cookies_are_secure(production_app):

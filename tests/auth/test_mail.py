@@ -7,7 +7,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
-from course_app import create_app
 from tests.conftest import csrf_from
 
 
@@ -65,10 +64,10 @@ def test_outbox_mail_is_written_and_printed(app, create_user, capsys, tmp_path):
     assert user.email in capsys.readouterr().err
 
 
-def test_production_config_sends_through_smtp(migrated, tmp_path, monkeypatch):
+def test_production_config_sends_through_smtp(migrated, monkeypatch, make_app):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
     monkeypatch.delenv("MAIL_BACKEND", raising=False)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": migrated})
+    app = make_app({"SQLALCHEMY_DATABASE_URI": migrated})
     assert app.config["MAIL_BACKEND"] == "smtp"
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -6,7 +6,6 @@ import uuid
 import pytest
 import redis
 
-from course_app import create_app
 from tests.conftest import csrf_from, make_config
 
 REDIS = ("127.0.0.1", 6379)
@@ -19,7 +18,7 @@ def _redis_running() -> bool:
 
 
 @pytest.mark.skipif(not _redis_running(), reason="Redis is not running on 127.0.0.1:6379")
-def test_two_workers_share_the_sign_in_limit(migrated, tmp_path):
+def test_two_workers_share_the_sign_in_limit(migrated, tmp_path, make_app):
     prefix = f"test-{uuid.uuid4().hex}"
     config = make_config(
         migrated,
@@ -27,7 +26,7 @@ def test_two_workers_share_the_sign_in_limit(migrated, tmp_path):
         RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15",
         RATELIMIT_KEY_PREFIX=prefix,
     )
-    workers = [create_app(config).test_client() for _ in range(2)]
+    workers = [make_app(config).test_client() for _ in range(2)]
     statuses = []
     for attempt in range(11):
         client = workers[attempt % 2]

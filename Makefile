@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := course_app
+# Development is opt-in; without APP_ENV the app insists on a production configuration.
+export APP_ENV ?= development
 
 .PHONY: run test install install-dev translations extract-messages lint clean
 

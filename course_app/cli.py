@@ -67,13 +67,14 @@ def create_user(org_slug: str, email: str, name: str, roles: tuple[str, ...], li
     if password is not None and len(password) < 12:
         raise click.ClickException("the password must be at least 12 characters long")
     user = services.create_user(org, email, [Role(r) for r in roles], name=name, password=password)
-    token = services.create_signin_token(user, 24 * 60) if link else None
+    minutes = current_app.config["SIGNIN_LINK_MINUTES"]
+    token = services.create_signin_token(user, minutes) if link else None
     db.session.commit()
     click.echo(f"Created user {user.email} in {org.slug} ({', '.join(roles)}).")
     if token:
         with current_app.test_request_context():
             link = external_url("auth.use_link", token=token)
-        click.echo(f"Sign-in link (valid 24 hours, once): {link}")
+        click.echo(f"Sign-in link (works once, for {minutes} minutes): {link}")
 
 
 @click.command("demo-data")

@@ -23,7 +23,8 @@ def _env_bool(name: str, default: bool) -> bool:
 
 def from_environment(instance_path: str) -> dict:
     """Return the configuration read from environment variables."""
-    env = os.environ.get("APP_ENV", "development")
+    # Safe unless told otherwise: development (the built-in secret, mail to a folder) is opt-in.
+    env = os.environ.get("APP_ENV", "production")
     production = env == "production"
     return {
         "APP_ENV": env,
@@ -51,6 +52,8 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "FORCE_HTTPS": _env_bool("FORCE_HTTPS", production),
+        # How many reverse proxies in front of the app set X-Forwarded-For and -Proto.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
     }
 
 
@@ -85,3 +88,9 @@ def check_production(config: dict) -> None:
         raise UnsafeConfigError("debug mode must be off in production")
     if config.get("MAIL_BACKEND") != "smtp":
         raise UnsafeConfigError("MAIL_BACKEND must be 'smtp' in production")
+    if not str(config.get("BASE_URL", "")).startswith("https://"):
+        raise UnsafeConfigError("BASE_URL must be the site's https:// address in production")
+    if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+        raise UnsafeConfigError(
+            "RATELIMIT_STORAGE_URI must be shared storage such as redis:// in production"
+        )

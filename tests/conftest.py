@@ -38,6 +38,8 @@ def make_config(database_url: str, tmp_path, **overrides) -> dict:
         "BASE_URL": "http://tryggt.test",
         "RATELIMIT_STORAGE_URI": "memory://",
         "FORCE_HTTPS": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
         **overrides,
     }
 
@@ -159,7 +161,7 @@ def login_as():
 
     def _login(client, user: UserInfo) -> None:
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = f"{user.id}:0"
             session["_fresh"] = True
 
     return _login

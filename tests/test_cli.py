@@ -89,6 +89,7 @@ def test_users_create_with_a_sign_in_link(app, runner, create_org):
         ]
     )
     assert result.exit_code == 0, result.output
+    assert "15 minutes" in result.output
     link = result.output.strip().split()[-1]
     assert link.startswith("http://tryggt.test/sign-in/link/")
     client = app.test_client()

@@ -3,12 +3,20 @@
 from pathlib import Path
 
 import pytest
+from flask import request
 
 from course_app import create_app
 from course_app.config import DEV_SECRET_KEY, UnsafeConfigError
 from tests.conftest import make_config
 
 STRONG_KEY = "k" * 48
+SAFE_PRODUCTION = {
+    "APP_ENV": "production",
+    "SECRET_KEY": STRONG_KEY,
+    "MAIL_BACKEND": "smtp",
+    "BASE_URL": "https://tryggt.example.se",
+    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+}
 
 
 @pytest.mark.parametrize(
@@ -17,32 +25,41 @@ STRONG_KEY = "k" * 48
         ({"SECRET_KEY": ""}, "SECRET_KEY"),
         ({"SECRET_KEY": DEV_SECRET_KEY}, "SECRET_KEY"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
-        ({"SECRET_KEY": STRONG_KEY, "DEBUG": True}, "debug"),
-        ({"SECRET_KEY": STRONG_KEY, "MAIL_BACKEND": "outbox"}, "MAIL_BACKEND"),
+        ({"DEBUG": True}, "debug"),
+        ({"MAIL_BACKEND": "outbox"}, "MAIL_BACKEND"),
+        ({"BASE_URL": "http://127.0.0.1:5000"}, "BASE_URL"),
+        ({"RATELIMIT_STORAGE_URI": "memory://"}, "RATELIMIT_STORAGE_URI"),
     ],
 )
 def test_production_refuses_unsafe_configuration(migrated, tmp_path, overrides, message):
-    config = make_config(migrated, tmp_path, APP_ENV="production", MAIL_BACKEND="smtp")
+    config = make_config(migrated, tmp_path, **SAFE_PRODUCTION)
     with pytest.raises(UnsafeConfigError, match=message):
         create_app({**config, **overrides})
 
 
-def test_production_environment_without_secret_refuses_to_start(monkeypatch):
-    monkeypatch.setenv("APP_ENV", "production")
+def test_production_with_safe_configuration_starts(migrated, tmp_path):
+    app = create_app(make_config(migrated, tmp_path, **SAFE_PRODUCTION))
+    assert app.config["APP_ENV"] == "production"
+
+
+def test_without_app_env_the_app_insists_on_production(monkeypatch):
+    monkeypatch.delenv("APP_ENV", raising=False)
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(UnsafeConfigError, match="SECRET_KEY"):
         create_app()
 
 
-def test_production_with_safe_configuration_starts(migrated, tmp_path):
-    config = make_config(migrated, tmp_path, APP_ENV="production", MAIL_BACKEND="smtp")
-    app = create_app({**config, "SECRET_KEY": STRONG_KEY})
-    assert app.config["APP_ENV"] == "production"
+def test_development_is_opt_in(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "development")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    app = create_app()
+    assert app.config["SECRET_KEY"] == DEV_SECRET_KEY
+    assert app.config["MAIL_BACKEND"] == "outbox"
 
 
 def test_default_database_is_sqlite_under_instance(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "development")
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.delenv("APP_ENV", raising=False)
     app = create_app()
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     assert uri.startswith("sqlite:///")
@@ -50,6 +67,7 @@ def test_default_database_is_sqlite_under_instance(monkeypatch):
 
 
 def test_configuration_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "development")
     monkeypatch.setenv("DATABASE_URL", "sqlite:///:memory:")
     monkeypatch.setenv("MAIL_SERVER", "smtp.example.se")
     monkeypatch.setenv("MAIL_PORT", "2525")
@@ -58,3 +76,16 @@ def test_configuration_comes_from_the_environment(monkeypatch):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///:memory:"
     assert app.config["MAIL_SERVER"] == "smtp.example.se"
     assert app.config["MAIL_PORT"] == 2525
+
+
+def test_behind_a_proxy_the_visitor_address_is_used(migrated, tmp_path):
+    app = create_app(make_config(migrated, tmp_path, TRUSTED_PROXIES=1))
+
+    @app.get("/whoami")
+    def whoami():
+        return f"{request.remote_addr} {request.scheme}"
+
+    response = app.test_client().get(
+        "/whoami", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    )
+    assert response.get_data(as_text=True) == "203.0.113.9 https"

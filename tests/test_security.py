@@ -84,6 +84,8 @@ def production_app(migrated, monkeypatch, make_app):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", migrated)
+    monkeypatch.setenv("BASE_URL", "https://tryggt.test")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/15")
     for name in ("MAIL_BACKEND", "FORCE_HTTPS", "FLASK_DEBUG"):
         monkeypatch.delenv(name, raising=False)
     return make_app()

@@ -85,7 +85,7 @@ def find_valid_token(token: str) -> SignInToken | None:
 
 
 def consume_token(token: str) -> User | None:
-    """Mark the token used and return its user; None if it was invalid or already used."""
+    """Use up the token, and any other open link of its user; None if it was not valid."""
     found = find_valid_token(token)
     if found is None or not found.user.active:
         return None
@@ -95,7 +95,15 @@ def consume_token(token: str) -> User | None:
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return found.user if result.rowcount == 1 else None
+    if result.rowcount != 1:
+        return None  # another request used it first
+    db.session.execute(
+        update(SignInToken)
+        .where(SignInToken.user_id == found.user_id, SignInToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return found.user
 
 
 def create_organisation(slug: str, name: str) -> Organisation:

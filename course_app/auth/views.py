@@ -26,9 +26,11 @@ from course_app.auth.forms import (
 )
 from course_app.extensions import db, limiter
 from course_app.i18n import SESSION_KEY as LOCALE_KEY
+from course_app.i18n import current_lang
 from course_app.learn.progress import GuestProgress, UserProgress
 from course_app.learn.services import current_catalog
 from course_app.mail import send_mail
+from course_app.models import User
 from course_app.security import external_url, safe_next
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -38,18 +40,25 @@ def _signin_limit() -> str:
     return current_app.config["SIGNIN_RATE_LIMIT"]
 
 
-def _start_session(user) -> None:
-    """Renew the session for the signed-in user, keeping the guest's progress and language."""
-    guest = GuestProgress(dict(session))
+def _email_key() -> str:
+    """Count attempts per address too, so one address cannot be tried from many machines."""
+    return "email:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _sign_in(user: User, next_url: str | None):
+    """Keep the guest's progress and language, commit, then start a new session for user."""
     locale = session.get(LOCALE_KEY)
+    if locale:
+        user.locale = locale  # the latest explicit choice wins
+    UserProgress(user.id).adopt(GuestProgress(session), current_catalog().modules)
+    db.session.commit()
     session.clear()
     login_user(user)
     session.permanent = True
     if locale:
         session[LOCALE_KEY] = locale
-        if not user.locale:
-            user.locale = locale
-    UserProgress(user.id).adopt(guest, current_catalog().modules)
+    flash(_("You are signed in."), "success")
+    return _redirect_next(next_url)
 
 
 def _redirect_next(target: str | None):
@@ -58,6 +67,7 @@ def _redirect_next(target: str | None):
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_signin_limit, methods=["POST"])
+@limiter.limit(_signin_limit, methods=["POST"], key_func=_email_key)
 def login():
     """Sign in with e-mail address and password."""
     if current_user.is_authenticated:
@@ -66,17 +76,15 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            _start_session(user)
-            db.session.commit()
-            flash(_("You are signed in."), "success")
-            return _redirect_next(form.next.data)
+            return _sign_in(user, form.next.data)
         form.password.errors.append(_("The e-mail address or the password is wrong"))
     status = 400 if form.errors else 200
-    return render_template("auth/login.html", form=form, link_form=LinkRequestForm()), status
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.route("/sign-in/link", methods=["GET", "POST"])
 @limiter.limit(_signin_limit, methods=["POST"])
+@limiter.limit(_signin_limit, methods=["POST"], key_func=_email_key)
 def request_link():
     """Send a single-use sign-in link to the address, if it belongs to a user."""
     form = LinkRequestForm(next=request.args.get("next", ""))
@@ -93,9 +101,9 @@ def request_link():
     return render_template("auth/link_sent.html", email=form.email.data)
 
 
-def _send_link(user, token: str, next_url: str | None) -> None:
+def _send_link(user: User, token: str, next_url: str | None) -> None:
     minutes = current_app.config["SIGNIN_LINK_MINUTES"]
-    with force_locale(user.locale or session.get(LOCALE_KEY) or "sv"):
+    with force_locale(user.locale or current_lang()):
         link = external_url("auth.use_link", token=token, next=safe_next(next_url))
         subject = _("Your sign-in link for Tryggt uppdrag")
         body = render_template("auth/email_link.txt", link=link, minutes=minutes)
@@ -110,20 +118,23 @@ def use_link(token: str):
     if form.validate_on_submit():
         user = services.consume_token(token)
         if user is not None:
-            _start_session(user)
-            db.session.commit()
-            flash(_("You are signed in."), "success")
-            return _redirect_next(request.args.get("next"))
-    elif request.method == "GET" and services.find_valid_token(token) is not None:
-        return render_template("auth/use_link.html", form=form)
+            return _sign_in(user, request.args.get("next"))
+    elif request.method == "GET":
+        found = services.find_valid_token(token)
+        if found is not None:
+            return render_template("auth/use_link.html", form=form, email=found.user.email)
     return render_template("auth/link_invalid.html"), 410 if request.method == "GET" else 400
 
 
 @bp.post("/sign-out")
 def logout():
-    """Sign out and forget the session."""
+    """Sign out: end this session everywhere it was copied, keeping the language."""
     if LogoutForm().validate_on_submit():
-        locale = session.get(LOCALE_KEY) or current_user.locale
+        locale = session.get(LOCALE_KEY)
+        if current_user.is_authenticated:
+            locale = locale or current_user.locale
+            current_user.session_version += 1
+            db.session.commit()
         logout_user()
         session.clear()
         if locale:

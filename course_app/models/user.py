@@ -30,6 +30,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     locale: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of the signed-in session's id: raising it at sign-out ends every copy of the session.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
@@ -40,6 +42,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """Return the id kept in the session: the user's id and session version."""
+        return f"{self.id}:{self.session_version}"
 
     def has_role(self, role: Role) -> bool:
         """Return True if the user holds the given role."""

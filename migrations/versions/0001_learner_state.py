@@ -36,6 +36,7 @@ def upgrade():
         sa.Column("password_hash", sa.String(length=255), nullable=True),
         sa.Column("locale", sa.String(length=8), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("session_version", sa.Integer(), server_default="0", nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["organisation_id"],

@@ -70,7 +70,7 @@ def test_session_is_renewed_at_sign_in(client, create_user, post_form):
     _sign_in(client, post_form, user.email)
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"] == str(user.id)
+        assert session["_user_id"] == f"{user.id}:0"
     assert csrf_from(client.get("/").get_data(as_text=True)) != before
 
 
@@ -219,3 +219,61 @@ def test_link_requests_are_rate_limited(app, client):
     statuses = [client.post("/sign-in/link", data=data).status_code for _ in range(11)]
     assert statuses[-1] == 429
     assert statuses[0] == 200
+
+
+def test_sign_out_ends_every_copy_of_the_session(app, client, create_user, post_form):
+    user = create_user(password=TEST_PASSWORD)
+    _sign_in(client, post_form, user.email)
+    with client.session_transaction() as session:
+        copied = dict(session)
+    post_form(client, "/sign-out", page="/")
+    thief = app.test_client()
+    with thief.session_transaction() as session:
+        session.update(copied)
+    assert user.email not in thief.get("/").get_data(as_text=True)
+
+
+def test_a_guest_can_press_sign_out(client, post_form):
+    assert post_form(client, "/sign-out", page="/").status_code == 302
+
+
+def test_the_link_page_says_which_account_it_signs_into(app, client, create_user):
+    user = create_user()
+    _request_link(client, user.email)
+    path = _link_from_mail(_outbox(app)[0]).removeprefix("http://tryggt.test")
+    assert user.email in app.test_client().get(path).get_data(as_text=True)
+
+
+def test_using_a_link_closes_the_other_open_links(app, client, create_user):
+    user = create_user()
+    _request_link(client, user.email)
+    _request_link(client, user.email)
+    first, second = (_link_from_mail(p).removeprefix("http://tryggt.test") for p in _outbox(app))
+    page = client.get(second).get_data(as_text=True)
+    assert client.post(second, data={"csrf_token": csrf_from(page)}).status_code == 302
+    assert app.test_client().get(first).status_code == 410
+
+
+def test_one_address_is_limited_whatever_the_machine(app, create_user):
+    user = create_user(password=TEST_PASSWORD)
+    statuses = []
+    for attempt in range(11):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"198.51.100.{attempt + 1}"
+        html = client.get("/sign-in").get_data(as_text=True)
+        data = {"csrf_token": csrf_from(html), "email": user.email, "password": "wrong"}
+        statuses.append(client.post("/sign-in", data=data).status_code)
+    assert statuses[:10] == [400] * 10
+    assert statuses[10] == 429
+
+
+def test_the_link_mail_follows_the_browser_language(app, client, create_user):
+    user = create_user()
+    html = client.get("/sign-in/link").get_data(as_text=True)
+    client.post(
+        "/sign-in/link",
+        data={"csrf_token": csrf_from(html), "email": user.email},
+        headers={"Accept-Language": "en"},
+    )
+    message = email.message_from_bytes(_outbox(app)[0].read_bytes())
+    assert message.get_payload(decode=True).decode().startswith("Hello,")

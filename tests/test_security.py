@@ -122,3 +122,37 @@ def test_static_files_need_no_database(client, create_user, login_as, count_quer
     assert response.status_code == 200
     assert statements == []
     response.close()
+
+
+PUBLIC = {
+    "/",
+    "/modules/<module_id>",
+    "/modules/<module_id>/steps/<int:number>",
+    "/sign-in",
+    "/sign-in/link",
+    "/sign-in/link/<token>",
+    "/sign-out",
+    "/language",
+    "/static/<path:filename>",
+}
+SIGNED_IN_ONLY = {
+    "/my-notes": "GET",
+    "/my-notes/export": "GET",
+    "/my-notes/delete": "POST",
+}
+
+
+def test_every_route_is_classified_as_public_or_signed_in_only(app):
+    rules = {rule.rule for rule in app.url_map.iter_rules()}
+    assert rules == PUBLIC | set(SIGNED_IN_ONLY)
+
+
+@pytest.mark.parametrize("path", SIGNED_IN_ONLY)
+def test_guests_are_sent_to_sign_in(client, path):
+    if SIGNED_IN_ONLY[path] == "GET":
+        response = client.get(path)
+    else:
+        html = client.get("/").get_data(as_text=True)
+        response = client.post(path, data={"csrf_token": csrf_from(html), "confirm": "y"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in?next=")

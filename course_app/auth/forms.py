@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SubmitField
-from wtforms.validators import AnyOf, DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 
 class _EmailMixin:
@@ -44,5 +45,9 @@ class LogoutForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    lang = HiddenField(validators=[AnyOf(("sv", "en"))])
+    lang = HiddenField()
     next = HiddenField()
+
+    def validate_lang(self, field) -> None:
+        if field.data not in current_app.config["LANGUAGES"]:
+            raise ValidationError(_l("Choose Swedish or English"))

@@ -79,6 +79,10 @@ class Module:
             return self.steps[number - 1]
         return None
 
+    def is_complete(self, done_step_ids) -> bool:
+        """Return True if every step's id is among done_step_ids."""
+        return all(step.id in done_step_ids for step in self.steps)
+
     def minutes(self, lang: str) -> int:
         """Return the estimated minutes of the whole module in lang."""
         return sum(step.text(lang).minutes for step in self.steps)

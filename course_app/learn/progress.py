@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from course_app.catalog import Module, Step
 from course_app.extensions import db
@@ -100,7 +101,7 @@ class UserProgress:
             self._add_tick(module, step, item_id)
 
     def _add_tick(self, module: Module, step: Step, item_id: str) -> None:
-        db.session.add(
+        _insert_once(
             ChecklistTick(
                 user_id=self.user_id, module_id=module.id, step_id=step.id, item_id=item_id
             )
@@ -116,7 +117,7 @@ class UserProgress:
                 if note is not None:
                     db.session.delete(note)
             elif note is None:
-                db.session.add(
+                _insert_once(
                     ReflectionNote(
                         user_id=self.user_id,
                         module_id=module.id,
@@ -135,7 +136,7 @@ class UserProgress:
         return self._complete_if_all_done(module, {*state.done, step.id}, state)
 
     def _add_step(self, module: Module, step: Step, version: str, at: datetime) -> None:
-        db.session.add(
+        _insert_once(
             StepProgress(
                 user_id=self.user_id,
                 module_id=module.id,
@@ -145,15 +146,19 @@ class UserProgress:
             )
         )
 
-    def _complete_if_all_done(self, module: Module, done: set[str], state: ModuleState) -> bool:
-        if state.completed_at is not None or not {s.id for s in module.steps} <= done:
+    def _complete_if_all_done(
+        self, module: Module, done: set[str], state: ModuleState, at: datetime | None = None
+    ) -> bool:
+        if state.completed_at is not None or not module.is_complete(done):
             return False
-        db.session.add(
+        return _insert_once(
             ModuleCompletion(
-                user_id=self.user_id, module_id=module.id, module_version=module.version
+                user_id=self.user_id,
+                module_id=module.id,
+                module_version=module.version,
+                completed_at=at or utcnow(),
             )
         )
-        return True
 
     def adopt(self, guest: GuestProgress, modules: Iterable[Module]) -> None:
         """Keep what a guest did in this browser; never overwrite what the user already has."""
@@ -172,7 +177,8 @@ class UserProgress:
                     if (module.id, item_id) not in have:
                         self._add_tick(module, step, item_id)
             if visit.done:
-                self._complete_if_all_done(module, {*state.done, *visit.done}, state)
+                done = {**visit.done, **state.done}
+                self._complete_if_all_done(module, set(done), state, at=max(done.values()))
 
 
 class GuestProgress:
@@ -197,8 +203,8 @@ class GuestProgress:
         """Return the guest's state in module; complete once every step is done."""
         entry = self._entry(module)
         done = {step: datetime.fromisoformat(at) for step, (_, at) in entry.get("done", {}).items()}
-        complete = all(s.id in done for s in module.steps)
-        return ModuleState(done, max(done.values()) if complete else None, bool(entry.get("ticks")))
+        completed_at = max(done.values()) if module.is_complete(done) else None
+        return ModuleState(done, completed_at, bool(entry.get("ticks")))
 
     def version(self, module: Module, step: Step) -> str | None:
         """Return the content version the guest read when marking step done."""
@@ -229,11 +235,21 @@ class GuestProgress:
         done.setdefault(step.id, [step.version, utcnow().isoformat()])
         entry["done"] = done
         self._update(module, entry)
-        return state.completed_at is None and all(s.id in done for s in module.steps)
+        return state.completed_at is None and module.is_complete(done)
 
     def clear(self) -> None:
         """Forget the guest's progress."""
         self.session.pop(GUEST_KEY, None)
+
+
+def _insert_once(row) -> bool:
+    """Add row; if an identical row got there first (a double submit), keep that one."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return False
+    return True
 
 
 def progress_for(user, session: MutableMapping) -> UserProgress | GuestProgress:

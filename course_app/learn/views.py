@@ -87,7 +87,7 @@ def step(module_id: str, number: int):
         status = 400 if form.is_submitted() else 200
         return _render_step(mod, stp, progress, form, status)
     state = progress.state(mod)
-    progress.set_ticks(mod, stp, set(form.checklist.data or ()) & stp.checklist_ids)
+    progress.set_ticks(mod, stp, set(form.checklist.data or ()))
     progress.set_notes(
         mod, stp, {q_id: _clean(form[note_field_name(q_id)].data) for q_id in _note_ids(form, stp)}
     )
@@ -122,10 +122,11 @@ def _after_save(mod: Module, stp: Step, done: bool, completed: bool):
 @bp.errorhandler(CSRFError)
 def stale_form(error: CSRFError):
     """Show a stale step form again with what was typed, so that nothing is lost."""
-    if request.endpoint != "learn.step" or request.method != "POST":
+    args = request.view_args or {}
+    mod = current_catalog().module(args.get("module_id", ""))
+    stp = mod.step(args.get("number", 0)) if mod else None
+    if request.endpoint != "learn.step" or request.method != "POST" or stp is None:
         return render_template("errors/csrf.html"), 400
-    mod = get_module(request.view_args["module_id"])
-    stp = get_step(mod, request.view_args["number"])
     progress = progress_for(current_user, session)
     form = _build_form(mod, stp, progress, formdata=request.form)
     unsaved = {}

@@ -1,11 +1,13 @@
 """An official reads a step, keeps notes and ticks, and completes a module; a guest reads too."""
 
 import re
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
 
 from course_app.extensions import db
+from course_app.learn.progress import UserProgress
 from course_app.models import ChecklistTick, ModuleCompletion, ReflectionNote, StepProgress
 from tests.conftest import TEST_PASSWORD, csrf_from
 
@@ -342,3 +344,42 @@ def test_overview_makes_a_constant_number_of_queries(
     with count_queries() as statements:
         assert client.get("/").status_code == 200
     assert len(statements) <= 6, statements
+
+
+def test_a_double_submit_keeps_one_record_and_no_error(app, create_user, module):
+    user = create_user()
+    with app.test_request_context():
+        progress = UserProgress(user.id)
+        stale = progress.state(module)
+        for step in module.steps[:2]:
+            progress.mark_done(module, step, stale)
+        progress.mark_done(module, module.steps[2], progress.state(module))
+        db.session.flush()
+        # The same submit arriving again, read before the first one was saved.
+        for step in module.steps:
+            progress.mark_done(module, step, stale)
+        progress.set_ticks(module, module.steps[0], set(module.steps[0].checklist_ids))
+        progress._add_tick(module, module.steps[0], sorted(module.steps[0].checklist_ids)[0])
+        db.session.commit()
+        assert len(db.session.scalars(select(StepProgress)).all()) == 3
+        assert len(db.session.scalars(select(ModuleCompletion)).all()) == 1
+
+
+def test_adopted_completion_is_dated_when_the_guest_finished(client, app, create_user):
+    user = create_user(password=TEST_PASSWORD)
+    for number in (1, 2, 3):
+        save_step(client, number, {}, done=True)
+    with client.session_transaction() as session:
+        finished = max(at for _, at in session["guest_progress"][MODULE]["done"].values())
+    html = client.get("/sign-in").get_data(as_text=True)
+    data = {"csrf_token": csrf_from(html), "email": user.email, "password": TEST_PASSWORD}
+    client.post("/sign-in", data=data)
+    with app.app_context():
+        completed = db.session.scalar(select(ModuleCompletion.completed_at))
+    assert completed == datetime.fromisoformat(finished)
+
+
+def test_stale_form_for_an_unknown_step_is_a_plain_expired_page(client):
+    response = client.post("/modules/nope/steps/1", data={"save": "x"})
+    assert response.status_code == 400
+    assert "Formuläret har slutat gälla" in response.get_data(as_text=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, abort
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
@@ -78,6 +78,15 @@ def live_server(migrated, tmp_path_factory) -> Iterator[LiveServer]:
     app = create_app(
         make_config(migrated, tmp_path_factory.mktemp("browser"), RATELIMIT_ENABLED=False)
     )
+
+    @app.get("/test-error/<int:code>")
+    def test_error(code: int):
+        """Raise an HTTP error, so that every error page can be checked in the browser."""
+        if code == 500:
+            raise RuntimeError("a deliberate failure for the error page")
+        abort(code)
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
     server = make_server("127.0.0.1", 0, app, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
     app.config["BASE_URL"] = url  # e-mailed sign-in links point here

@@ -41,3 +41,27 @@ def test_first_tab_reaches_the_skip_link(page, path):
     assert_first_tab_is_skip_link(page)
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
+
+
+ERROR_HEADINGS = {
+    403: {
+        "sv": "Du har inte tillgång till den här sidan",
+        "en": "You do not have access to this page",
+    },
+    405: {"sv": "Något gick fel", "en": "Something went wrong"},
+    413: {"sv": "Det du skickade är för stort", "en": "What you sent is too large"},
+    429: {"sv": "För många försök", "en": "Too many attempts"},
+    500: {"sv": "Tyvärr gick något fel", "en": "Sorry, something went wrong"},
+}
+
+
+@LANGS
+@pytest.mark.parametrize("code", ERROR_HEADINGS)
+def test_every_error_page(new_page, lang, code):
+    page = new_page(locale={"sv": "sv-SE", "en": "en-GB"}[lang])
+    allow_http_error(page, code)
+    response = page.goto(f"/test-error/{code}")
+    assert response.status == code
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    expect(page.get_by_role("heading", level=1)).to_have_text(ERROR_HEADINGS[code][lang])
+    check_page(page)

@@ -39,6 +39,7 @@ run: install
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: install-dev
+	$(BIN)/ruff check course_app tests migrations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev

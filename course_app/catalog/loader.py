@@ -53,7 +53,6 @@ class _Source:
     meta: dict
     lines: dict = field(default_factory=dict)
     body: str = ""
-    body_line: int = 1
 
     def line(self, key: str) -> int:
         return self.lines.get(key, 1)
@@ -84,8 +83,7 @@ def _read(path: Path, problems: list[Problem]) -> _Source | None:
         problems.append(Problem(path, 1, "the front matter must be a mapping of keys to values"))
         return None
     lines = {k.value: k.start_mark.line + 2 for k, _ in node.value}
-    body_line = front.count("\n") + 3
-    return _Source(path, meta, lines, body, body_line)
+    return _Source(path, meta, lines, body)
 
 
 def _check_keys(src: _Source, schema: dict, problems: list[Problem]) -> bool:

@@ -9,9 +9,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from course_app import cli, config, errors, i18n, security
 from course_app.auth.views import bp as auth_bp
-from course_app.catalog import load_catalog
 from course_app.extensions import csrf, db, limiter, login_manager, migrate
+from course_app.learn.services import load_course
 from course_app.learn.views import bp as learn_bp
+from course_app.security_unit.views import bp as security_unit_bp
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -27,7 +28,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    app.extensions["catalog"] = load_catalog(app.config["CONTENT_DIR"], app.config["LANGUAGES"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
@@ -39,4 +39,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
+    app.register_blueprint(security_unit_bp)
+    app.extensions["catalog"] = load_course(app)
     return app

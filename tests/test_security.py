@@ -19,7 +19,9 @@ POSTS = [
     "/sign-out",
     "/language",
     "/modules/organisation/steps/1",
+    "/modules/organisation/check",
     "/my-notes/delete",
+    "/security-unit/contacts",
 ]
 
 
@@ -58,8 +60,12 @@ def test_every_post_needs_a_csrf_token(client, create_user, login_as, path):
     response = client.post(path, data={"email": "a@example.se", "password": "x", "lang": "en"})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    # A stale step form is shown again with what was typed (tested in tests/learn).
-    expected = "inget är sparat" if "/steps/" in path else "Formuläret har slutat gälla"
+    # A stale step or check form is shown again with what was typed (tested in tests/learn).
+    expected = "Formuläret har slutat gälla"
+    if "/steps/" in path:
+        expected = "inget är sparat"
+    elif path.endswith("/check"):
+        expected = "dina svar skickades inte"
     assert expected in page
 
 
@@ -128,6 +134,8 @@ PUBLIC = {
     "/",
     "/modules/<module_id>",
     "/modules/<module_id>/steps/<int:number>",
+    "/modules/<module_id>/check",
+    "/modules/<module_id>/check/result",
     "/sign-in",
     "/sign-in/link",
     "/sign-in/link/<token>",
@@ -139,6 +147,7 @@ SIGNED_IN_ONLY = {
     "/my-notes": "GET",
     "/my-notes/export": "GET",
     "/my-notes/delete": "POST",
+    "/security-unit/contacts": "GET",
 }
 
 

@@ -1,10 +1,10 @@
-"""Load content/<module>/ into the catalog, collecting every problem with its file and line."""
+"""Load content/ and quizzes/ into the catalog, collecting every problem with its file and line."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -12,124 +12,106 @@ from types import MappingProxyType
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from course_app.catalog.model import Catalog, Item, Module, ModuleText, Step, StepText
-from course_app.catalog.render import render_markdown
-from course_app.catalog.timing import count_words, estimate_minutes
+from course_app.catalog.model import (
+    CONTACTS,
+    BodyPart,
+    Catalog,
+    Item,
+    Module,
+    ModuleText,
+    Source,
+    Step,
+    StepText,
+)
+from course_app.catalog.quiz_loader import attach_quizzes
+from course_app.catalog.render import URL_SCHEMES, render, scheme
+from course_app.catalog.schema import ContentError, Problem, check_mapping
+from course_app.catalog.timing import MAX_MINUTES, MIN_MINUTES, count_words, estimate_minutes
+from course_app.catalog.yamlsource import Mapping, error_line, load_yaml
 
 STEPS_PER_MODULE = 3
-MODULE_KEYS = {"id": str, "order": int, "title": str, "summary": str}
+MODULE_KEYS = {"id": str, "order": int, "title": str, "summary": str, "sources": list}
 STEP_KEYS = {"id": str, "title": str, "reflection": list, "checklist": list}
-ITEM_KEYS = {"id", "text"}
+ITEM_KEYS = {"id": str, "text": str}
+SOURCE_KEYS = {"text": str, "url": str}
 QUESTIONS = (2, 3)
 CHECKLIST_ITEMS = (3, 7)
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PLACEHOLDERS = {CONTACTS}
+_PLACEHOLDER = re.compile(r"<p>\{\{\s*([^{}\s]*)\s*\}\}</p>\n?")
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a content file."""
-
-    path: Path
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
-
-
-class ContentError(Exception):
-    """Raised when the course content is malformed; lists every problem found."""
-
-    def __init__(self, problems: Sequence[Problem]):
-        self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+def default_link(module_id: str, number: int | None) -> str:
+    """Return the address of a module (number None) or of one of its steps."""
+    return f"/modules/{module_id}" + (f"/steps/{number}" if number else "")
 
 
 @dataclass
 class _Source:
-    """A parsed Markdown file: its front matter, the line of each key, and its body."""
+    """A parsed Markdown file: its front matter with key lines, and its body."""
 
     path: Path
-    meta: dict
-    lines: dict = field(default_factory=dict)
-    body: str = ""
+    meta: Mapping
+    body: str
+    body_line: int
 
     def line(self, key: str) -> int:
-        return self.lines.get(key, 1)
+        return self.meta.line_of(key)
+
+    def line_of_text(self, needle: str) -> int:
+        """Return the file line where needle first appears in the body."""
+        index = self.body.find(needle)
+        return self.body_line + self.body[: max(index, 0)].count("\n")
 
 
-def _read(path: Path, problems: list[Problem]) -> _Source | None:
+@dataclass
+class _Context:
+    """What the whole load shares: problems so far, and how to turn file links into addresses."""
+
+    root: Path
+    languages: tuple[str, ...]
+    link_for: Callable[[str, int | None], str]
+    problems: list[Problem] = field(default_factory=list)
+    module_ids: dict[Path, str] = field(default_factory=dict)
+
+    def report(self, path: Path, line: int, message: str) -> None:
+        self.problems.append(Problem(path, line, message))
+
+
+def _read(path: Path, ctx: _Context) -> _Source | None:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        problems.append(Problem(path, 1, "the file is not UTF-8 text"))
+        ctx.report(path, 1, "the file is not UTF-8 text")
         return None
     handler = YAMLHandler()
     if not handler.detect(text):
-        problems.append(
-            Problem(path, 1, "the file must start with front matter between '---' lines")
-        )
+        ctx.report(path, 1, "the file must start with front matter between '---' lines")
         return None
     front, body = handler.split(text)
     try:
-        node = yaml.compose(front, Loader=yaml.SafeLoader)
-        meta = yaml.safe_load(front)
+        meta = load_yaml(front, first_line=1)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
-        problems.append(Problem(path, line, f"the front matter is not valid YAML: {exc.problem}"))
+        problem = getattr(exc, "problem", None) or exc
+        ctx.report(path, error_line(exc), f"the front matter is not valid YAML: {problem}")
         return None
-    if not isinstance(meta, dict) or node is None:
-        problems.append(Problem(path, 1, "the front matter must be a mapping of keys to values"))
+    if not isinstance(meta, Mapping):
+        ctx.report(path, 1, "the front matter must be a mapping of keys to values")
         return None
-    lines = {k.value: k.start_mark.line + 2 for k, _ in node.value}
-    return _Source(path, meta, lines, body)
+    body_line = text[: len(text) - len(body)].count("\n") + 1
+    return _Source(path, meta, body, body_line)
 
 
-def _check_keys(src: _Source, schema: dict, problems: list[Problem]) -> bool:
-    ok = True
-    for key in src.meta:
-        if key not in schema:
-            problems.append(Problem(src.path, src.line(key), f"unknown key '{key}'"))
-            ok = False
-    for key, kind in schema.items():
-        value = src.meta.get(key)
-        if value is None or value == "":
-            problems.append(Problem(src.path, 1, f"missing required key '{key}'"))
-            ok = False
-        elif not isinstance(value, kind) or isinstance(value, bool):
-            name = {str: "text", int: "a whole number", list: "a list"}[kind]
-            problems.append(Problem(src.path, src.line(key), f"'{key}' must be {name}"))
-            ok = False
-    if ok and "id" in schema and not _ID.match(src.meta["id"]):
-        msg = "'id' must be lowercase letters, digits and hyphens"
-        problems.append(Problem(src.path, src.line("id"), msg))
-        ok = False
-    return ok
-
-
-def _items(src: _Source, key: str, bounds: tuple[int, int], problems: list[Problem]):
-    raw = src.meta[key]
-    line = src.line(key)
+def _items(src: _Source, key: str, bounds: tuple[int, int], ctx: _Context):
     items: list[Item] = []
-    for entry in raw:
-        if not isinstance(entry, dict) or set(entry) != ITEM_KEYS:
-            problems.append(
-                Problem(src.path, line, f"each entry of '{key}' needs exactly: id, text")
-            )
-            return None
-        if not isinstance(entry["id"], str) or not _ID.match(entry["id"]):
-            problems.append(Problem(src.path, line, f"'{key}' has an invalid id: {entry['id']!r}"))
-            return None
-        if not isinstance(entry["text"], str) or not entry["text"].strip():
-            problems.append(Problem(src.path, line, f"'{key}' item '{entry['id']}' has no text"))
+    for number, entry in enumerate(src.meta[key], start=1):
+        where = f"'{key}' entry {number}: "
+        if not check_mapping(src.path, entry, ITEM_KEYS, ctx.problems, where=where):
             return None
         items.append(Item(entry["id"], entry["text"].strip()))
     low, high = bounds
     if not low <= len(items) <= high:
-        problems.append(
-            Problem(src.path, line, f"'{key}' must have {low} to {high} entries, not {len(items)}")
-        )
+        message = f"'{key}' must have {low} to {high} entries, not {len(items)}"
+        ctx.report(src.path, src.line(key), message)
         return None
     return tuple(items)
 
@@ -143,131 +125,224 @@ def _version(paths: Iterable[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-def _step_text(src: _Source, problems: list[Problem]) -> StepText | None:
-    if not _check_keys(src, STEP_KEYS, problems):
+def _link_target(src: _Source, href: str, lang: str, ctx: _Context) -> str | None:
+    """Return the address of a link to another course file, reporting a broken one."""
+    target = (src.path.parent / href.split("#", 1)[0]).resolve()
+    folder, name = target.parent, target.name
+    match = re.fullmatch(r"(?:module|step-(\d+))\.([a-z]{2})\.md", name)
+    if match is None or folder not in ctx.module_ids or not target.is_file():
+        ctx.report(src.path, src.line_of_text(href), f"the link '{href}' leads to no course page")
         return None
-    questions = _items(src, "reflection", QUESTIONS, problems)
-    checklist = _items(src, "checklist", CHECKLIST_ITEMS, problems)
+    if match.group(2) != lang:
+        message = f"the link '{href}' leads to a page in another language"
+        ctx.report(src.path, src.line_of_text(href), message)
+        return None
+    number = int(match.group(1)) if match.group(1) else None
+    return ctx.link_for(ctx.module_ids[folder], number)
+
+
+def _body(src: _Source, lang: str, ctx: _Context) -> tuple[BodyPart, ...]:
+    rendered = render(src.body)
+    for block in rendered.raw_html:
+        snippet = block.strip().splitlines()[0][:60]
+        message = f"raw HTML is not allowed in course text: {snippet}"
+        ctx.report(src.path, src.line_of_text(snippet), message)
+    html = rendered.html
+    for href in dict.fromkeys(rendered.hrefs):
+        kind = scheme(href)
+        if kind is None and not href.startswith(("#", "/")):
+            address = _link_target(src, href, lang, ctx)
+            if address:
+                html = html.replace(f'href="{href}"', f'href="{address}"')
+        elif kind not in URL_SCHEMES and not href.startswith("#"):
+            message = f"the link '{href}' is not allowed: use https, mailto or tel"
+            ctx.report(src.path, src.line_of_text(href), message)
+    return _split_placeholders(src, html, ctx)
+
+
+def _split_placeholders(src: _Source, html: str, ctx: _Context) -> tuple[BodyPart, ...]:
+    parts: list[BodyPart] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(html):
+        name = match.group(1)
+        if name not in PLACEHOLDERS:
+            ctx.report(src.path, src.line_of_text(name), f"unknown placeholder '{{{{ {name} }}}}'")
+        parts += [BodyPart("html", html[position : match.start()]), BodyPart(name)]
+        position = match.end()
+    parts.append(BodyPart("html", html[position:]))
+    rest = _PLACEHOLDER.sub("", html)
+    if "{{" in rest:
+        message = "a placeholder must stand alone in its own paragraph"
+        ctx.report(src.path, src.line_of_text("{{"), message)
+    return tuple(part for part in parts if part.kind != "html" or part.html.strip())
+
+
+def _step_text(src: _Source, lang: str, ctx: _Context) -> StepText | None:
+    if not check_mapping(src.path, src.meta, STEP_KEYS, ctx.problems):
+        return None
+    questions = _items(src, "reflection", QUESTIONS, ctx)
+    checklist = _items(src, "checklist", CHECKLIST_ITEMS, ctx)
+    body = _body(src, lang, ctx)
     if questions is None or checklist is None:
         return None
     words = count_words(src.body)
+    minutes = estimate_minutes(words, len(questions), len(checklist))
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        message = (
+            f"the step is estimated at {minutes} minutes ({words} words, {len(questions)}"
+            f" questions, {len(checklist)} checklist items); it must take"
+            f" {MIN_MINUTES} to {MAX_MINUTES}"
+        )
+        ctx.report(src.path, src.body_line, message)
     return StepText(
         title=src.meta["title"].strip(),
-        body_html=render_markdown(src.body),
+        body=body,
         questions=questions,
         checklist=checklist,
         words=words,
-        minutes=estimate_minutes(words, len(questions), len(checklist)),
+        minutes=minutes,
     )
 
 
-def _same_ids(texts: dict, path: Path, problems: list[Problem]) -> bool:
+def _same_ids(texts: dict, path: Path, ctx: _Context) -> bool:
     first_lang, first = next(iter(texts.items()))
     ok = True
     for lang, text in texts.items():
         for attr in ("questions", "checklist"):
-            ids, expected = (
-                [i.id for i in getattr(text, attr)],
-                [i.id for i in getattr(first, attr)],
-            )
+            ids = [i.id for i in getattr(text, attr)]
+            expected = [i.id for i in getattr(first, attr)]
             if ids != expected:
-                msg = f"the {attr} ids in '{lang}' differ from '{first_lang}': {ids} != {expected}"
-                problems.append(Problem(path, 1, msg))
+                message = f"the {attr} ids in '{lang}' differ from '{first_lang}': {ids}"
+                ctx.report(path, 1, message)
                 ok = False
     return ok
 
 
-def _load_step(folder: Path, number: int, languages, problems) -> Step | None:
-    paths = [folder / f"step-{number}.{lang}.md" for lang in languages]
+def _load_step(folder: Path, number: int, ctx: _Context) -> Step | None:
+    paths = [folder / f"step-{number}.{lang}.md" for lang in ctx.languages]
     texts: dict[str, StepText] = {}
     step_ids: set[str] = set()
-    for lang, path in zip(languages, paths, strict=True):
+    for lang, path in zip(ctx.languages, paths, strict=True):
         if not path.is_file():
-            problems.append(Problem(path, 1, "the file is missing"))
+            ctx.report(path, 1, "the file is missing")
             continue
-        src = _read(path, problems)
-        text = _step_text(src, problems) if src else None
+        src = _read(path, ctx)
+        text = _step_text(src, lang, ctx) if src else None
         if text is not None:
             texts[lang] = text
             step_ids.add(src.meta["id"])
-    if len(texts) != len(languages):
+    if len(texts) != len(ctx.languages):
         return None
     if len(step_ids) != 1:
-        problems.append(Problem(paths[-1], 1, f"the step id differs between languages: {step_ids}"))
+        ctx.report(paths[-1], 1, f"the step id differs between languages: {sorted(step_ids)}")
         return None
-    if not _same_ids(texts, paths[-1], problems):
+    if not _same_ids(texts, paths[-1], ctx):
         return None
     return Step(step_ids.pop(), number, _version(paths), MappingProxyType(texts))
 
 
-def _load_module_texts(folder: Path, languages, problems):
+def _sources(src: _Source, ctx: _Context) -> tuple[Source, ...] | None:
+    sources = []
+    for number, entry in enumerate(src.meta["sources"], start=1):
+        where = f"'sources' entry {number}: "
+        if not check_mapping(src.path, entry, SOURCE_KEYS, ctx.problems, ("url",), where):
+            return None
+        url = entry.get("url") or None
+        if url is not None and scheme(url) != "https":
+            ctx.report(src.path, entry.line_of("url"), f"{where}the url must start with https://")
+            return None
+        sources.append(Source(entry["text"].strip(), url))
+    return tuple(sources)
+
+
+def _load_module_texts(folder: Path, ctx: _Context):
     texts: dict[str, ModuleText] = {}
     heads: set[tuple] = set()
-    for lang in languages:
+    for lang in ctx.languages:
         path = folder / f"module.{lang}.md"
         if not path.is_file():
-            problems.append(Problem(path, 1, "the file is missing"))
+            ctx.report(path, 1, "the file is missing")
             continue
-        src = _read(path, problems)
-        if src is None or not _check_keys(src, MODULE_KEYS, problems):
+        src = _read(path, ctx)
+        if src is None or not check_mapping(path, src.meta, MODULE_KEYS, ctx.problems):
             continue
+        sources = _sources(src, ctx)
+        intro = "".join(part.html for part in _body(src, lang, ctx))
         heads.add((src.meta["id"], src.meta["order"]))
-        texts[lang] = ModuleText(
-            src.meta["title"].strip(), src.meta["summary"].strip(), render_markdown(src.body)
-        )
-    if len(texts) != len(languages):
+        if sources is not None:
+            meta = src.meta
+            texts[lang] = ModuleText(meta["title"].strip(), meta["summary"].strip(), intro, sources)
+    if len(texts) != len(ctx.languages):
         return None, None
     if len(heads) != 1:
-        problems.append(Problem(folder, 1, "'id' and 'order' must be the same in every language"))
+        ctx.report(folder, 1, "'id' and 'order' must be the same in every language")
         return None, None
     return heads.pop(), texts
 
 
-def _load_module(folder: Path, languages, problems: list[Problem]) -> Module | None:
-    extra = sorted(
-        p.name
-        for p in folder.glob("step-*.md")
-        if not re.fullmatch(rf"step-[1-{STEPS_PER_MODULE}]\.({'|'.join(languages)})\.md", p.name)
-    )
+def _load_module(folder: Path, ctx: _Context) -> Module | None:
+    pattern = rf"step-[1-{STEPS_PER_MODULE}]\.({'|'.join(ctx.languages)})\.md"
+    extra = sorted(p.name for p in folder.glob("step-*.md") if not re.fullmatch(pattern, p.name))
     for name in extra:
-        problems.append(
-            Problem(folder / name, 1, f"a module has exactly {STEPS_PER_MODULE} steps per language")
-        )
-    head, texts = _load_module_texts(folder, languages, problems)
-    steps = [_load_step(folder, n, languages, problems) for n in range(1, STEPS_PER_MODULE + 1)]
+        ctx.report(folder / name, 1, f"a module has exactly {STEPS_PER_MODULE} steps per language")
+    head, texts = _load_module_texts(folder, ctx)
+    steps = [_load_step(folder, n, ctx) for n in range(1, STEPS_PER_MODULE + 1)]
     if head is None or None in steps or extra:
         return None
-    _unique_ids(folder, steps, problems)
+    _unique_ids(folder, steps, ctx)
     module_id, order = head
-    files = [p for p in folder.glob("*.md")]
+    files = list(folder.glob("*.md"))
     return Module(module_id, order, _version(files), MappingProxyType(texts), tuple(steps))
 
 
-def _unique_ids(folder: Path, steps: list[Step], problems: list[Problem]) -> None:
+def _unique_ids(folder: Path, steps: list[Step], ctx: _Context) -> None:
     seen: set[str] = set()
     for step in steps:
         text = next(iter(step.texts.values()))
         for item_id in [step.id, *(i.id for i in text.questions + text.checklist)]:
             if item_id in seen:
-                problems.append(Problem(folder, 1, f"the id '{item_id}' is used twice"))
+                ctx.report(
+                    folder / f"step-{step.number}.{ctx.languages[0]}.md",
+                    1,
+                    f"the id '{item_id}' is used twice in the module",
+                )
             seen.add(item_id)
 
 
-def load_catalog(content_dir: str | Path, languages: Sequence[str] = ("sv", "en")) -> Catalog:
-    """Load every module under content_dir; raise ContentError listing all problems."""
+def _module_ids(folders: list[Path], ctx: _Context) -> None:
+    """Note each folder's module id first, so that links between modules can be resolved."""
+    for folder in folders:
+        path = folder / f"module.{ctx.languages[0]}.md"
+        try:
+            front, _ = YAMLHandler().split(path.read_text(encoding="utf-8"))
+            module_id = load_yaml(front).get("id")
+        except (OSError, ValueError, AttributeError, yaml.YAMLError):
+            continue
+        if isinstance(module_id, str):
+            ctx.module_ids[folder.resolve()] = module_id
+
+
+def load_catalog(
+    content_dir: str | Path,
+    quiz_dir: str | Path | None = None,
+    languages: Sequence[str] = ("sv", "en"),
+    link_for: Callable[[str, int | None], str] = default_link,
+) -> Catalog:
+    """Load every module under content_dir and its check under quiz_dir; raise ContentError."""
     root = Path(content_dir)
-    problems: list[Problem] = []
+    ctx = _Context(root, tuple(languages), link_for)
     if not root.is_dir():
         raise ContentError([Problem(root, 1, "the content folder is missing")])
-    modules = [
-        _load_module(folder, tuple(languages), problems)
-        for folder in sorted(p for p in root.iterdir() if p.is_dir())
-    ]
-    loaded = [m for m in modules if m is not None]
-    for dup in {m.id for m in loaded if [x.id for x in loaded].count(m.id) > 1}:
-        problems.append(Problem(root, 1, f"the module id '{dup}' is used twice"))
-    if not loaded and not problems:
-        problems.append(Problem(root, 1, "there are no modules"))
-    if problems:
-        raise ContentError(problems)
+    folders = sorted(p for p in root.iterdir() if p.is_dir())
+    _module_ids(folders, ctx)
+    loaded = [m for m in (_load_module(f, ctx) for f in folders) if m is not None]
+    ids = [m.id for m in loaded]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        ctx.report(root, 1, f"the module id '{dup}' is used twice")
+    if not loaded and not ctx.problems:
+        ctx.report(root, 1, "there are no modules")
+    if quiz_dir is not None:
+        loaded = attach_quizzes(Path(quiz_dir), loaded, ctx.languages, ctx.problems)
+    if ctx.problems:
+        raise ContentError(ctx.problems)
     return Catalog(tuple(sorted(loaded, key=lambda m: (m.order, m.id))))

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from course_app.catalog.quiz import Quiz
+
+CONTACTS = "contacts"
+
 
 @dataclass(frozen=True)
 class Item:
@@ -15,15 +19,36 @@ class Item:
 
 
 @dataclass(frozen=True)
+class BodyPart:
+    """A piece of a step's body: sanitised HTML, or a placeholder filled in per organisation."""
+
+    kind: str
+    html: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source or further reading; url is None for a local document such as own guidelines."""
+
+    text: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class StepText:
     """One step in one language."""
 
     title: str
-    body_html: str
+    body: tuple[BodyPart, ...]
     questions: tuple[Item, ...]
     checklist: tuple[Item, ...]
     words: int
     minutes: int
+
+    @property
+    def body_html(self) -> str:
+        """Return the body's HTML without its placeholders."""
+        return "".join(part.html for part in self.body)
 
 
 @dataclass(frozen=True)
@@ -57,6 +82,7 @@ class ModuleText:
     title: str
     summary: str
     intro_html: str
+    sources: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +94,7 @@ class Module:
     version: str
     texts: Mapping[str, ModuleText]
     steps: tuple[Step, ...]
+    quiz: Quiz | None = None
 
     def text(self, lang: str) -> ModuleText:
         """Return the text in lang, or in the first language if lang is missing."""
@@ -79,9 +106,13 @@ class Module:
             return self.steps[number - 1]
         return None
 
-    def is_complete(self, done_step_ids) -> bool:
+    def steps_done(self, done_step_ids) -> bool:
         """Return True if every step's id is among done_step_ids."""
         return all(step.id in done_step_ids for step in self.steps)
+
+    def is_complete(self, done_step_ids, check_passed: bool) -> bool:
+        """Return True if every step is done and the knowledge check, if any, is passed."""
+        return self.steps_done(done_step_ids) and (self.quiz is None or check_passed)
 
     def minutes(self, lang: str) -> int:
         """Return the estimated minutes of the whole module in lang."""

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectMultipleField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from course_app.catalog import StepText
+from course_app.catalog import Quiz, StepText
 
 
 class ChecklistField(SelectMultipleField):
@@ -65,3 +73,43 @@ class DeleteNotesForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Delete my notes"))
+
+
+class CheckForm(FlaskForm):
+    """A knowledge check: one field per question, plus what stops a stale or repeated submit."""
+
+    token = HiddenField()
+    version = HiddenField()
+    submit = SubmitField(_l("Send my answers"))
+    question_names: list[str] = []
+
+    def question_fields(self):
+        """Return the question fields, in order."""
+        return [self[name] for name in self.question_names]
+
+    def answers(self) -> dict[str, frozenset[str]]:
+        """Return the chosen option ids by question id."""
+        chosen = {}
+        for name in self.question_names:
+            data = self[name].data
+            values = data if isinstance(data, list) else [data] if data else []
+            chosen[name.removeprefix("q-")] = frozenset(values)
+        return chosen
+
+
+def check_form(quiz: Quiz, lang: str, **kwargs) -> CheckForm:
+    """Build the form for a knowledge check in lang."""
+
+    class _CheckForm(CheckForm):
+        pass
+
+    names = []
+    for number, question in enumerate(quiz.questions, start=1):
+        message = _l("Answer question %(number)d", number=number)
+        kind = ChecklistField if question.multiple else RadioField
+        choices = [SelectChoice(o.id, o.text(lang)) for o in question.options]
+        field = kind(question.text(lang), choices=choices, validators=[InputRequired(message)])
+        setattr(_CheckForm, f"q-{question.id}", field)
+        names.append(f"q-{question.id}")
+    _CheckForm.question_names = names
+    return _CheckForm(**kwargs)

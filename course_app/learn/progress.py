@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from course_app.catalog import Module, Step
+from course_app.catalog import Module, Quiz, Step
 from course_app.extensions import db
-from course_app.models import ChecklistTick, ModuleCompletion, ReflectionNote, StepProgress
+from course_app.models import (
+    ChecklistTick,
+    ModuleCompletion,
+    QuizAttempt,
+    ReflectionNote,
+    StepProgress,
+)
 from course_app.models.base import utcnow
 
 GUEST_KEY = "guest_progress"
@@ -31,14 +38,56 @@ class ModuleState:
     done: dict[str, datetime] = field(default_factory=dict)
     completed_at: datetime | None = None
     ticked: bool = False
+    passed_at: datetime | None = None
 
     @property
     def status(self) -> Status:
         if self.completed_at is not None:
             return Status.COMPLETE
-        if self.done or self.ticked:
+        if self.done or self.ticked or self.passed_at:
             return Status.IN_PROGRESS
         return Status.NOT_STARTED
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One knowledge-check attempt as the result page shows it."""
+
+    answers: dict[str, frozenset[str]]
+    correct: int
+    total: int
+    passed: bool
+    submitted_at: datetime
+    quiz_version: str
+
+    @property
+    def percent(self) -> int:
+        return self.correct * 100 // self.total if self.total else 0
+
+    def as_session(self, token: str) -> dict:
+        """Return the attempt as plain data for a guest's session."""
+        return {
+            "answers": {q: sorted(ids) for q, ids in self.answers.items()},
+            "correct": self.correct,
+            "total": self.total,
+            "passed": self.passed,
+            "at": self.submitted_at.isoformat(),
+            "version": self.quiz_version,
+            "token": token,
+        }
+
+    @classmethod
+    def from_session(cls, data: dict) -> Attempt:
+        """Rebuild an attempt kept in a guest's session."""
+        answers = {q: frozenset(ids) for q, ids in data["answers"].items()}
+        at = datetime.fromisoformat(data["at"])
+        return cls(answers, data["correct"], data["total"], data["passed"], at, data["version"])
+
+    @classmethod
+    def scored(cls, quiz: Quiz, answers: dict[str, frozenset[str]]) -> Attempt:
+        """Score answers against quiz, now."""
+        score = quiz.score(answers)
+        return cls(answers, score.correct, score.total, score.passed, utcnow(), quiz.version)
 
 
 class UserProgress:
@@ -67,8 +116,15 @@ class UserProgress:
         completed = dict(db.session.execute(self._mine(completions, ModuleCompletion, only)).all())
         ticks = select(ChecklistTick.module_id).distinct()
         ticked = set(db.session.scalars(self._mine(ticks, ChecklistTick, only)))
+        passes = select(QuizAttempt.module_id, func.min(QuizAttempt.submitted_at)).where(
+            QuizAttempt.passed
+        )
+        passes = self._mine(passes, QuizAttempt, only).group_by(QuizAttempt.module_id)
+        passed = dict(db.session.execute(passes).all())
         return {
-            m.id: ModuleState(done.get(m.id, {}), completed.get(m.id), m.id in ticked)
+            m.id: ModuleState(
+                done.get(m.id, {}), completed.get(m.id), m.id in ticked, passed.get(m.id)
+            )
             for m in modules
         }
 
@@ -133,7 +189,9 @@ class UserProgress:
         """Record the step as done; return True if that completed the module."""
         if step.id not in state.done:
             self._add_step(module, step, step.version, utcnow())
-        return self._complete_if_all_done(module, {*state.done, step.id}, state)
+        return self._complete_if_all_done(
+            module, {*state.done, step.id}, state, bool(state.passed_at)
+        )
 
     def _add_step(self, module: Module, step: Step, version: str, at: datetime) -> None:
         _insert_once(
@@ -147,9 +205,14 @@ class UserProgress:
         )
 
     def _complete_if_all_done(
-        self, module: Module, done: set[str], state: ModuleState, at: datetime | None = None
+        self,
+        module: Module,
+        done: set[str],
+        state: ModuleState,
+        passed: bool,
+        at: datetime | None = None,
     ) -> bool:
-        if state.completed_at is not None or not module.is_complete(done):
+        if state.completed_at is not None or not module.is_complete(done, passed):
             return False
         return _insert_once(
             ModuleCompletion(
@@ -159,6 +222,48 @@ class UserProgress:
                 completed_at=at or utcnow(),
             )
         )
+
+    def record_attempt(
+        self, module: Module, token: str, attempt: Attempt, state: ModuleState
+    ) -> tuple[bool, bool]:
+        """Store an attempt once per form token; return (recorded, completed the module)."""
+        recorded = self._add_attempt(module, token, attempt)
+        if not recorded or not attempt.passed:
+            return recorded, False
+        return recorded, self._complete_if_all_done(module, set(state.done), state, True)
+
+    def _add_attempt(self, module: Module, token: str, attempt: Attempt) -> bool:
+        return _insert_once(
+            QuizAttempt(
+                user_id=self.user_id,
+                module_id=module.id,
+                quiz_version=attempt.quiz_version,
+                token=token,
+                answers={q: sorted(ids) for q, ids in attempt.answers.items()},
+                correct=attempt.correct,
+                total=attempt.total,
+                passed=attempt.passed,
+                submitted_at=attempt.submitted_at,
+            )
+        )
+
+    def attempts(self, module: Module) -> list[Attempt]:
+        """Return the user's attempts at the module's check, newest first."""
+        stmt = self._mine(select(QuizAttempt), QuizAttempt, module.id)
+        rows = db.session.scalars(
+            stmt.order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
+        )
+        return [
+            Attempt(
+                {q: frozenset(ids) for q, ids in row.answers.items()},
+                row.correct,
+                row.total,
+                row.passed,
+                row.submitted_at,
+                row.quiz_version,
+            )
+            for row in rows
+        ]
 
     def adopt(self, guest: GuestProgress, modules: Iterable[Module]) -> None:
         """Keep what a guest did in this browser; never overwrite what the user already has."""
@@ -176,9 +281,14 @@ class UserProgress:
                 for item_id in sorted(step.checklist_ids & guest_ticks):
                     if (module.id, item_id) not in have:
                         self._add_tick(module, step, item_id)
-            if visit.done:
+            passed_at = state.passed_at
+            if visit.passed_at and not passed_at:
+                self._add_attempt(module, secrets.token_urlsafe(24), guest.passing(module))
+                passed_at = visit.passed_at
+            if visit.done or visit.passed_at:
                 done = {**visit.done, **state.done}
-                self._complete_if_all_done(module, set(done), state, at=max(done.values()))
+                at = max([*done.values(), *([passed_at] if passed_at else [])])
+                self._complete_if_all_done(module, set(done), state, bool(passed_at), at=at)
 
 
 class GuestProgress:
@@ -203,8 +313,35 @@ class GuestProgress:
         """Return the guest's state in module; complete once every step is done."""
         entry = self._entry(module)
         done = {step: datetime.fromisoformat(at) for step, (_, at) in entry.get("done", {}).items()}
-        completed_at = max(done.values()) if module.is_complete(done) else None
-        return ModuleState(done, completed_at, bool(entry.get("ticks")))
+        passing = entry.get("pass")
+        passed_at = datetime.fromisoformat(passing["at"]) if passing else None
+        completed_at = None
+        if module.is_complete(done, passed_at is not None):
+            completed_at = max([*done.values(), *([passed_at] if passed_at else [])])
+        return ModuleState(done, completed_at, bool(entry.get("ticks")), passed_at)
+
+    def passing(self, module: Module) -> Attempt:
+        """Return the guest's first passing attempt at the module's check."""
+        return Attempt.from_session(self._entry(module)["pass"])
+
+    def attempts(self, module: Module) -> list[Attempt]:
+        """Return the guest's latest attempt, if any: a guest's history is not kept."""
+        last = self._entry(module).get("last")
+        return [Attempt.from_session(last)] if last else []
+
+    def record_attempt(
+        self, module: Module, token: str, attempt: Attempt, state: ModuleState
+    ) -> tuple[bool, bool]:
+        """Keep the attempt in the session once per form token; return (recorded, completed)."""
+        entry = dict(self._entry(module))
+        if (entry.get("last") or {}).get("token") == token:
+            return False, False
+        entry["last"] = attempt.as_session(token)
+        if attempt.passed and "pass" not in entry:
+            entry["pass"] = entry["last"]
+        self._update(module, entry)
+        completed = state.completed_at is None and attempt.passed
+        return True, completed and module.is_complete(state.done, True)
 
     def version(self, module: Module, step: Step) -> str | None:
         """Return the content version the guest read when marking step done."""
@@ -235,7 +372,7 @@ class GuestProgress:
         done.setdefault(step.id, [step.version, utcnow().isoformat()])
         entry["done"] = done
         self._update(module, entry)
-        return state.completed_at is None and module.is_complete(done)
+        return state.completed_at is None and module.is_complete(done, bool(state.passed_at))
 
     def clear(self) -> None:
         """Forget the guest's progress."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app
+from flask import Flask, abort, current_app
 
-from course_app.catalog import Catalog, Module, Step
+from course_app.catalog import Catalog, Module, Step, load_catalog
 from course_app.i18n import current_lang
 
-__all__ = ["current_catalog", "current_lang", "get_module", "get_step"]
+__all__ = ["current_catalog", "current_lang", "get_module", "get_step", "load_course"]
 
 
 def current_catalog() -> Catalog:
@@ -29,3 +29,17 @@ def get_step(module: Module, number: int) -> Step:
     if step is None:
         abort(404)
     return step
+
+
+def load_course(app: Flask) -> Catalog:
+    """Load content/ and quizzes/ once for the process, with links between pages as addresses."""
+    urls = app.url_map.bind("localhost")
+
+    def link_for(module_id: str, number: int | None) -> str:
+        if number is None:
+            return urls.build("learn.module", {"module_id": module_id})
+        return urls.build("learn.step", {"module_id": module_id, "number": number})
+
+    return load_catalog(
+        app.config["CONTENT_DIR"], app.config["QUIZ_DIR"], app.config["LANGUAGES"], link_for
+    )

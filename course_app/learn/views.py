@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -18,14 +22,15 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
-from course_app.catalog import Module, Step
+from course_app.catalog import Module, Quiz, Step
 from course_app.extensions import db
-from course_app.learn.forms import DeleteNotesForm, note_field_name, step_form
+from course_app.learn.forms import DeleteNotesForm, check_form, note_field_name, step_form
 from course_app.learn.notes import delete_notes_of, notes_of
-from course_app.learn.progress import progress_for
+from course_app.learn.progress import Attempt, progress_for
 from course_app.learn.services import current_catalog, current_lang, get_module, get_step
 
 bp = Blueprint("learn", __name__, template_folder="templates")
+TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 @bp.get("/")
@@ -104,26 +109,118 @@ def _clean(text: str | None) -> str:
     return (text or "").replace("\r\n", "\n")
 
 
-def _after_save(mod: Module, stp: Step, done: bool, completed: bool):
+def _flash_completed(mod: Module) -> None:
     title = mod.text(current_lang()).title
+    flash(_("You have completed the module “%(title)s”.", title=title), "success")
+
+
+def _after_save(mod: Module, stp: Step, done: bool, completed: bool):
     if completed:
-        flash(_("You have completed the module “%(title)s”.", title=title), "success")
+        _flash_completed(mod)
         return redirect(url_for("learn.module", module_id=mod.id))
     if not done:
         flash(_("Your notes and checklist have been saved."), "success")
         return redirect(url_for("learn.step", module_id=mod.id, number=stp.number))
-    flash(_("Step %(number)d is marked as done.", number=stp.number), "success")
     following = mod.step(stp.number + 1)
-    if following is None:
-        return redirect(url_for("learn.module", module_id=mod.id))
-    return redirect(url_for("learn.step", module_id=mod.id, number=following.number))
+    if following is not None:
+        flash(_("Step %(number)d is marked as done.", number=stp.number), "success")
+        return redirect(url_for("learn.step", module_id=mod.id, number=following.number))
+    if mod.quiz is not None:
+        message = _(
+            "Step %(number)d is marked as done. Answer the knowledge check to complete the module.",
+            number=stp.number,
+        )
+        flash(message, "success")
+        return redirect(url_for("learn.check", module_id=mod.id))
+    flash(_("Step %(number)d is marked as done.", number=stp.number), "success")
+    return redirect(url_for("learn.module", module_id=mod.id))
+
+
+def _quiz_of(mod: Module) -> Quiz:
+    """Return the module's knowledge check; abort with 404 if it has none."""
+    if mod.quiz is None:
+        abort(404)
+    return mod.quiz
+
+
+def _render_check(mod: Module, progress, form, status: int = 200, **extra):
+    return (
+        render_template(
+            "learn/check.html",
+            module=mod,
+            quiz=mod.quiz,
+            form=form,
+            state=progress.state(mod),
+            lang=current_lang(),
+            **extra,
+        ),
+        status,
+    )
+
+
+def _fresh_check_form(quiz: Quiz):
+    form = check_form(quiz, current_lang(), formdata=None)
+    form.token.data = secrets.token_urlsafe(24)
+    form.version.data = quiz.version
+    return form
+
+
+def _with_token(form):
+    """Give a form without a usable token a new one, so that its attempt can be told apart."""
+    if not TOKEN.fullmatch(form.token.data or ""):
+        form.token.data = secrets.token_urlsafe(24)
+    return form
+
+
+@bp.route("/modules/<module_id>/check", methods=["GET", "POST"])
+def check(module_id: str):
+    """Show the knowledge check; on POST score it, store the attempt once, show the result."""
+    mod = get_module(module_id)
+    quiz = _quiz_of(mod)
+    progress = progress_for(current_user, session)
+    if request.method == "GET":
+        return _render_check(mod, progress, _fresh_check_form(quiz))
+    form = _with_token(check_form(quiz, current_lang()))
+    if form.version.data != quiz.version:
+        return _render_check(mod, progress, _fresh_check_form(quiz), 409, changed=True)
+    if not form.validate_on_submit():
+        return _render_check(mod, progress, form, 400)
+    state = progress.state(mod)
+    attempt = Attempt.scored(quiz, form.answers())
+    _, completed = progress.record_attempt(mod, form.token.data, attempt, state)
+    db.session.commit()
+    if completed:
+        _flash_completed(mod)
+    return redirect(url_for("learn.check_result", module_id=mod.id))
+
+
+@bp.get("/modules/<module_id>/check/result")
+def check_result(module_id: str):
+    """Show the latest attempt with feedback on every option, and earlier attempts."""
+    mod = get_module(module_id)
+    quiz = _quiz_of(mod)
+    progress = progress_for(current_user, session)
+    attempts = progress.attempts(mod)
+    if not attempts:
+        return redirect(url_for("learn.check", module_id=mod.id))
+    return render_template(
+        "learn/check_result.html",
+        module=mod,
+        quiz=quiz,
+        attempt=attempts[0],
+        attempts=attempts,
+        state=progress.state(mod),
+        lang=current_lang(),
+    )
 
 
 @bp.errorhandler(CSRFError)
 def stale_form(error: CSRFError):
-    """Show a stale step form again with what was typed, so that nothing is lost."""
+    """Show a stale step or check form again with what was typed, so that nothing is lost."""
     args = request.view_args or {}
     mod = current_catalog().module(args.get("module_id", ""))
+    if request.endpoint == "learn.check" and mod is not None and mod.quiz is not None:
+        return _stale_check(mod)
     stp = mod.step(args.get("number", 0)) if mod else None
     if request.endpoint != "learn.step" or request.method != "POST" or stp is None:
         return render_template("errors/csrf.html"), 400
@@ -137,6 +234,15 @@ def stale_form(error: CSRFError):
             if (request.form.get(note_field_name(q.id)) or "").strip()
         }
     return _render_step(mod, stp, progress, form, 400, stale=True, unsaved=unsaved)
+
+
+def _stale_check(mod: Module):
+    progress = progress_for(current_user, session)
+    if request.form.get("version", mod.quiz.version) != mod.quiz.version:
+        return _render_check(mod, progress, _fresh_check_form(mod.quiz), 409, changed=True)
+    form = _with_token(check_form(mod.quiz, current_lang(), formdata=request.form))
+    form.version.data = mod.quiz.version
+    return _render_check(mod, progress, form, 400, stale=True)
 
 
 @bp.get("/my-notes")

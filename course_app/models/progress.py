@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course_app.extensions import db
@@ -12,6 +12,7 @@ from course_app.models.base import UTCDateTime, utcnow
 
 ID_LENGTH = 64
 VERSION_LENGTH = 64
+TOKEN_LENGTH = 64
 
 
 class StepProgress(db.Model):
@@ -68,3 +69,24 @@ class ChecklistTick(db.Model):
     step_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     item_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     ticked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class QuizAttempt(db.Model):
+    """One submitted knowledge check; every attempt is kept. token stops a double submit."""
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (
+        UniqueConstraint("user_id", "token"),
+        Index("ix_quiz_attempts_user_module", "user_id", "module_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    quiz_version: Mapped[str] = mapped_column(String(VERSION_LENGTH))
+    token: Mapped[str] = mapped_column(String(TOKEN_LENGTH))
+    answers: Mapped[dict] = mapped_column(JSON)
+    correct: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -14,13 +14,14 @@ from course_app.config import PROJECT_ROOT
 from tests.conftest import make_config
 
 CONTENT = PROJECT_ROOT / "content"
+QUIZZES = PROJECT_ROOT / "quizzes"
 LANGUAGES = ("sv", "en")
 MODULE_DIRS = sorted(p for p in CONTENT.iterdir() if p.is_dir())
 
 
 @pytest.fixture(scope="module")
 def catalog():
-    return load_catalog(CONTENT, LANGUAGES)
+    return load_catalog(CONTENT, QUIZZES, LANGUAGES)
 
 
 def test_every_module_folder_is_loaded_in_course_order(catalog):
@@ -95,13 +96,14 @@ def test_sanitiser_removes_raw_html():
 def test_step_version_changes_with_its_text(tmp_path, catalog):
     copy = tmp_path / "content"
     shutil.copytree(CONTENT, copy)
-    first = MODULE_DIRS[0].name
-    path = copy / first / "step-2.en.md"
+    path = copy / "organisation" / "step-2.en.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
-    changed = load_catalog(copy, LANGUAGES)
-    module, original = changed.modules[0], catalog.modules[0]
+    changed = load_catalog(copy, QUIZZES, LANGUAGES)
+    module, original = changed.module("organisation"), catalog.module("organisation")
     assert module.steps[1].version != original.steps[1].version
     assert module.steps[0].version == original.steps[0].version
+    assert module.version != original.version
+    assert changed.module("om-nagot-hander").version == catalog.module("om-nagot-hander").version
 
 
 def _broken(tmp_path: Path, name: str, transform) -> Path:

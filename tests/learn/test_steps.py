@@ -7,9 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from course_app.extensions import db
-from course_app.learn.progress import UserProgress
+from course_app.learn.progress import Attempt, UserProgress
 from course_app.models import ChecklistTick, ModuleCompletion, ReflectionNote, StepProgress
 from tests.conftest import TEST_PASSWORD, csrf_from
+from tests.learn.helpers import answer_check, check_url
 
 MODULE = "organisation"
 
@@ -133,8 +134,13 @@ def test_completing_three_steps_completes_the_module_with_versions(
     assert "Pågår" in client.get("/").get_data(as_text=True)
     save_step(client, 2, {}, done=True)
     last = save_step(client, 3, {}, done=True)
-    assert last.headers["Location"] == f"/modules/{MODULE}"
-    assert "Du har gått klart modulen" in client.get(last.headers["Location"]).get_data(
+    assert last.headers["Location"] == check_url(MODULE)
+    assert "Svara på kunskapskontrollen" in client.get(last.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert "Klar" not in client.get("/").get_data(as_text=True)
+    result = answer_check(client, module.quiz)
+    assert "Du har gått klart modulen" in client.get(result.headers["Location"]).get_data(
         as_text=True
     )
     overview = client.get("/").get_data(as_text=True)
@@ -161,11 +167,13 @@ def test_marking_done_twice_keeps_the_first_timestamp(client, app, create_user, 
         assert db.session.scalars(select(StepProgress.completed_at)).all() == [first]
 
 
-def test_completion_is_not_recomputed_when_done_again(client, app, create_user, login_as):
+def test_completion_is_not_recomputed_when_done_again(client, app, create_user, login_as, module):
     login_as(client, create_user())
     for number in (1, 2, 3):
         save_step(client, number, {}, done=True)
+    answer_check(client, module.quiz)
     save_step(client, 3, {}, done=True)
+    answer_check(client, module.quiz)
     with app.app_context():
         assert len(db.session.scalars(select(ModuleCompletion)).all()) == 1
 
@@ -277,10 +285,13 @@ def test_guest_progress_is_kept_at_sign_in(client, app, create_user, module):
         assert "guest_progress" not in session
 
 
-def test_guest_who_finished_the_module_has_it_complete_after_sign_in(client, app, create_user):
+def test_guest_who_finished_the_module_has_it_complete_after_sign_in(
+    client, app, create_user, module
+):
     user = create_user(password=TEST_PASSWORD)
     for number in (1, 2, 3):
         save_step(client, number, {}, done=True)
+    answer_check(client, module.quiz)
     html = client.get("/sign-in").get_data(as_text=True)
     client.post(
         "/sign-in",
@@ -350,6 +361,12 @@ def test_a_double_submit_keeps_one_record_and_no_error(app, create_user, module)
     user = create_user()
     with app.test_request_context():
         progress = UserProgress(user.id)
+        progress.record_attempt(
+            module,
+            "form-1",
+            Attempt.scored(module.quiz, answers_of(module.quiz)),
+            progress.state(module),
+        )
         stale = progress.state(module)
         for step in module.steps[:2]:
             progress.mark_done(module, step, stale)
@@ -365,8 +382,13 @@ def test_a_double_submit_keeps_one_record_and_no_error(app, create_user, module)
         assert len(db.session.scalars(select(ModuleCompletion)).all()) == 1
 
 
-def test_adopted_completion_is_dated_when_the_guest_finished(client, app, create_user):
+def answers_of(quiz):
+    return {q.id: q.correct_ids for q in quiz.questions}
+
+
+def test_adopted_completion_is_dated_when_the_guest_finished(client, app, create_user, module):
     user = create_user(password=TEST_PASSWORD)
+    answer_check(client, module.quiz)
     for number in (1, 2, 3):
         save_step(client, number, {}, done=True)
     with client.session_transaction() as session:

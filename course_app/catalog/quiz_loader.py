@@ -1,0 +1,156 @@
+"""Load quizzes/<module>.yaml, one knowledge check per module, checking every rule."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+from types import MappingProxyType
+
+import yaml
+
+from course_app.catalog.model import Module
+from course_app.catalog.quiz import DEFAULT_PASS_MARK, Option, Question, Quiz
+from course_app.catalog.schema import Problem, check_mapping
+from course_app.catalog.yamlsource import error_line, load_yaml
+
+QUIZ_KEYS = {"module": str, "pass_mark": int, "questions": list}
+QUESTION_KEYS = {"id": str, "type": str, "text": dict, "options": list}
+OPTION_KEYS = {"id": str, "text": dict, "feedback": dict, "correct": bool}
+QUESTION_TYPES = ("single", "multiple")
+QUESTIONS = (5, 8)
+OPTIONS = (2, 6)
+
+
+class _Reader:
+    """Reads one quiz file, reporting each problem with its line."""
+
+    def __init__(self, path: Path, languages: Sequence[str], problems: list[Problem]):
+        self.path, self.languages, self.problems = path, tuple(languages), problems
+        self.ok = True
+
+    def report(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+        self.ok = False
+
+    def translated(self, data, key: str, where: str) -> dict[str, str]:
+        texts = data[key]
+        for lang in self.languages:
+            value = texts.get(lang)
+            if not isinstance(value, str) or not value.strip():
+                self.report(data.line_of(key), f"{where}'{key}' has no text in '{lang}'")
+        for lang in texts:
+            if lang not in self.languages:
+                self.report(texts.line_of(lang), f"{where}'{key}' has an unknown language '{lang}'")
+        return {lang: str(texts.get(lang, "")).strip() for lang in self.languages}
+
+    def option(self, data, where: str) -> Option | None:
+        if not check_mapping(self.path, data, OPTION_KEYS, self.problems, ("correct",), where):
+            self.ok = False
+            return None
+        where = f"{where}option '{data['id']}': "
+        return Option(
+            data["id"],
+            bool(data.get("correct")),
+            MappingProxyType(self.translated(data, "text", where)),
+            MappingProxyType(self.translated(data, "feedback", where)),
+        )
+
+    def question(self, data, number: int) -> Question | None:
+        where = f"question {number}: "
+        if not check_mapping(self.path, data, QUESTION_KEYS, self.problems, (), where):
+            self.ok = False
+            return None
+        where = f"question '{data['id']}': "
+        options = [self.option(o, where) for o in data["options"]]
+        if data["type"] not in QUESTION_TYPES:
+            self.report(data.line_of("type"), f"{where}'type' must be single or multiple")
+        if None in options or not self._answer_key(data, options, where):
+            return None
+        text = MappingProxyType(self.translated(data, "text", where))
+        return Question(data["id"], data["type"] == "multiple", text, tuple(options))
+
+    def _answer_key(self, data, options: list[Option], where: str) -> bool:
+        line = data.line_of("options")
+        low, high = OPTIONS
+        ids = [o.id for o in options]
+        correct = sum(o.correct for o in options)
+        if not low <= len(options) <= high:
+            self.report(line, f"{where}a question has {low} to {high} options, not {len(options)}")
+        elif len(set(ids)) != len(ids):
+            self.report(line, f"{where}two options have the same id")
+        elif data["type"] == "single" and correct != 1:
+            self.report(line, f"{where}a single-choice question needs exactly one correct option")
+        elif data["type"] == "multiple" and not 0 < correct < len(options):
+            message = f"{where}a multiple-choice question needs right and wrong options"
+            self.report(line, message)
+        else:
+            return True
+        return False
+
+    def quiz(self, data, version: str) -> Quiz | None:
+        if not check_mapping(self.path, data, QUIZ_KEYS, self.problems, ("pass_mark",)):
+            return None
+        pass_mark = data.get("pass_mark", DEFAULT_PASS_MARK)
+        if not 1 <= pass_mark <= 100:
+            self.report(data.line_of("pass_mark"), "'pass_mark' must be a percentage from 1 to 100")
+        questions = [self.question(q, n) for n, q in enumerate(data["questions"], start=1)]
+        low, high = QUESTIONS
+        if not low <= len(questions) <= high:
+            message = f"a knowledge check has {low} to {high} questions, not {len(questions)}"
+            self.report(data.line_of("questions"), message)
+        ids = [q.id for q in questions if q is not None]
+        for dup in sorted({i for i in ids if ids.count(i) > 1}):
+            self.report(data.line_of("questions"), f"the question id '{dup}' is used twice")
+        if not self.ok or None in questions:
+            return None
+        return Quiz(data["module"], version, pass_mark, tuple(questions))
+
+
+def load_quiz(path: Path, languages: Sequence[str], problems: list[Problem]) -> Quiz | None:
+    """Parse and check one quiz file; report problems and return None if it is broken."""
+    raw = path.read_bytes()
+    try:
+        data = load_yaml(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        problems.append(Problem(path, 1, "the file is not UTF-8 text"))
+        return None
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or exc
+        problems.append(Problem(path, error_line(exc), f"the file is not valid YAML: {problem}"))
+        return None
+    quiz = _Reader(path, languages, problems).quiz(data, hashlib.sha256(raw).hexdigest()[:16])
+    if quiz is not None and path.stem != quiz.module_id:
+        message = f"the file must be named after its module: {quiz.module_id}.yaml"
+        problems.append(Problem(path, data.line_of("module"), message))
+        return None
+    return quiz
+
+
+def attach_quizzes(
+    folder: Path, modules: list[Module], languages: Sequence[str], problems: list[Problem]
+) -> list[Module]:
+    """Return modules with their knowledge checks from folder; report every problem."""
+    if not folder.is_dir():
+        return modules
+    quizzes: dict[str, Quiz] = {}
+    known = {m.id for m in modules}
+    for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
+        if path.suffix != ".yaml" or not path.is_file():
+            problems.append(Problem(path, 1, "the quizzes folder holds only <module>.yaml files"))
+            continue
+        quiz = load_quiz(path, languages, problems)
+        if quiz is not None and quiz.module_id not in known:
+            message = f"there is no module '{quiz.module_id}' (or it has problems of its own)"
+            problems.append(Problem(path, 1, message))
+        elif quiz is not None:
+            quizzes[quiz.module_id] = quiz
+    return [_with_quiz(m, quizzes.get(m.id)) for m in modules]
+
+
+def _with_quiz(module: Module, quiz: Quiz | None) -> Module:
+    if quiz is None:
+        return module
+    version = hashlib.sha256(f"{module.version}:{quiz.version}".encode()).hexdigest()[:16]
+    return dataclasses.replace(module, quiz=quiz, version=version)

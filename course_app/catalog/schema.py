@@ -1,0 +1,70 @@
+"""Problems found in course files, and the schema check shared by content and quizzes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_KIND_NAMES = {
+    str: "text",
+    int: "a whole number",
+    list: "a list",
+    dict: "a mapping",
+    bool: "true or false",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a content file."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class ContentError(Exception):
+    """Raised when the course content is malformed; lists every problem found."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def check_mapping(
+    path: Path, data, schema: dict, problems: list[Problem], optional: Iterable[str] = (), where=""
+) -> bool:
+    """Check that data has exactly the schema's keys with the right kinds; report what is not."""
+    line = getattr(data, "line", 1)
+    if not isinstance(data, dict):
+        problems.append(Problem(path, line, f"{where}must be a mapping of keys to values"))
+        return False
+    ok = True
+    for key, key_line in getattr(data, "duplicates", []):
+        problems.append(Problem(path, key_line, f"{where}the key '{key}' is given twice"))
+        ok = False
+    for key in data:
+        if key not in schema:
+            problems.append(Problem(path, data.line_of(key), f"{where}unknown key '{key}'"))
+            ok = False
+    for key, kind in schema.items():
+        value = data.get(key)
+        if value is None or value == "":
+            if key not in optional:
+                problems.append(Problem(path, line, f"{where}missing required key '{key}'"))
+                ok = False
+        elif not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            message = f"{where}'{key}' must be {_KIND_NAMES[kind]}"
+            problems.append(Problem(path, data.line_of(key), message))
+            ok = False
+    if ok and "id" in schema and not ID_PATTERN.match(data["id"]):
+        message = f"{where}the id '{data['id']}' must be lowercase letters, digits and hyphens"
+        problems.append(Problem(path, data.line_of("id"), message))
+        ok = False
+    return ok

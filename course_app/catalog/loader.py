@@ -72,6 +72,7 @@ class _Context:
     link_for: Callable[[str, int | None], str]
     problems: list[Problem] = field(default_factory=list)
     module_ids: dict[Path, str] = field(default_factory=dict)
+    id_lines: dict[tuple[Path, str], list[int]] = field(default_factory=dict)
 
     def report(self, path: Path, line: int, message: str) -> None:
         self.problems.append(Problem(path, line, message))
@@ -107,6 +108,7 @@ def _items(src: _Source, key: str, bounds: tuple[int, int], ctx: _Context):
         where = f"'{key}' entry {number}: "
         if not check_mapping(src.path, entry, ITEM_KEYS, ctx.problems, where=where):
             return None
+        ctx.id_lines.setdefault((src.path, entry["id"]), []).append(entry.line_of("id"))
         items.append(Item(entry["id"], entry["text"].strip()))
     low, high = bounds
     if not low <= len(items) <= high:
@@ -193,7 +195,7 @@ def _step_text(src: _Source, lang: str, ctx: _Context) -> StepText | None:
             f" questions, {len(checklist)} checklist items); it must take"
             f" {MIN_MINUTES} to {MAX_MINUTES}"
         )
-        ctx.report(src.path, src.body_line, message)
+        ctx.report(src.path, src.line_of_text(src.body.strip()[:40]), message)
     return StepText(
         title=src.meta["title"].strip(),
         body=body,
@@ -204,16 +206,16 @@ def _step_text(src: _Source, lang: str, ctx: _Context) -> StepText | None:
     )
 
 
-def _same_ids(texts: dict, path: Path, ctx: _Context) -> bool:
+def _same_ids(texts: dict, sources: dict, ctx: _Context) -> bool:
     first_lang, first = next(iter(texts.items()))
     ok = True
     for lang, text in texts.items():
-        for attr in ("questions", "checklist"):
+        for attr, key in (("questions", "reflection"), ("checklist", "checklist")):
             ids = [i.id for i in getattr(text, attr)]
             expected = [i.id for i in getattr(first, attr)]
             if ids != expected:
-                message = f"the {attr} ids in '{lang}' differ from '{first_lang}': {ids}"
-                ctx.report(path, 1, message)
+                message = f"the {key} ids in '{lang}' differ from '{first_lang}': {ids}"
+                ctx.report(sources[lang].path, sources[lang].line(key), message)
                 ok = False
     return ok
 
@@ -221,7 +223,7 @@ def _same_ids(texts: dict, path: Path, ctx: _Context) -> bool:
 def _load_step(folder: Path, number: int, ctx: _Context) -> Step | None:
     paths = [folder / f"step-{number}.{lang}.md" for lang in ctx.languages]
     texts: dict[str, StepText] = {}
-    step_ids: set[str] = set()
+    sources: dict[str, _Source] = {}
     for lang, path in zip(ctx.languages, paths, strict=True):
         if not path.is_file():
             ctx.report(path, 1, "the file is missing")
@@ -229,16 +231,19 @@ def _load_step(folder: Path, number: int, ctx: _Context) -> Step | None:
         src = _read(path, ctx)
         text = _step_text(src, lang, ctx) if src else None
         if text is not None:
-            texts[lang] = text
-            step_ids.add(src.meta["id"])
+            texts[lang], sources[lang] = text, src
+            ctx.id_lines.setdefault((path, src.meta["id"]), []).insert(0, src.line("id"))
     if len(texts) != len(ctx.languages):
         return None
+    step_ids = sorted({src.meta["id"] for src in sources.values()})
     if len(step_ids) != 1:
-        ctx.report(paths[-1], 1, f"the step id differs between languages: {sorted(step_ids)}")
+        last = sources[ctx.languages[-1]]
+        message = f"the step id differs between languages: {step_ids}"
+        ctx.report(last.path, last.line("id"), message)
         return None
-    if not _same_ids(texts, paths[-1], ctx):
+    if not _same_ids(texts, sources, ctx):
         return None
-    return Step(step_ids.pop(), number, _version(paths), MappingProxyType(texts))
+    return Step(step_ids[0], number, _version(paths), MappingProxyType(texts))
 
 
 def _sources(src: _Source, ctx: _Context) -> tuple[Source, ...] | None:
@@ -300,12 +305,10 @@ def _unique_ids(folder: Path, steps: list[Step], ctx: _Context) -> None:
     for step in steps:
         text = next(iter(step.texts.values()))
         for item_id in [step.id, *(i.id for i in text.questions + text.checklist)]:
+            path = folder / f"step-{step.number}.{ctx.languages[0]}.md"
             if item_id in seen:
-                ctx.report(
-                    folder / f"step-{step.number}.{ctx.languages[0]}.md",
-                    1,
-                    f"the id '{item_id}' is used twice in the module",
-                )
+                line = ctx.id_lines.get((path, item_id), [1])[-1]
+                ctx.report(path, line, f"the id '{item_id}' is used twice in the module")
             seen.add(item_id)
 
 
@@ -315,11 +318,13 @@ def _module_ids(folders: list[Path], ctx: _Context) -> None:
         path = folder / f"module.{ctx.languages[0]}.md"
         try:
             front, _ = YAMLHandler().split(path.read_text(encoding="utf-8"))
-            module_id = load_yaml(front).get("id")
+            meta = load_yaml(front)
+            module_id = meta.get("id")
         except (OSError, ValueError, AttributeError, yaml.YAMLError):
             continue
         if isinstance(module_id, str):
             ctx.module_ids[folder.resolve()] = module_id
+            ctx.id_lines[(folder.resolve() / path.name, module_id)] = [meta.line_of("id")]
 
 
 def load_catalog(
@@ -336,13 +341,17 @@ def load_catalog(
     folders = sorted(p for p in root.iterdir() if p.is_dir())
     _module_ids(folders, ctx)
     loaded = [m for m in (_load_module(f, ctx) for f in folders) if m is not None]
-    ids = [m.id for m in loaded]
-    for dup in sorted({i for i in ids if ids.count(i) > 1}):
-        ctx.report(root, 1, f"the module id '{dup}' is used twice")
+    ids = list(ctx.module_ids.values())
+    for folder, module_id in ctx.module_ids.items():
+        if ids.count(module_id) > 1:
+            path = folder / f"module.{ctx.languages[0]}.md"
+            line = ctx.id_lines.get((path, module_id), [1])[0]
+            ctx.report(path, line, f"the module id '{module_id}' is used in another folder too")
     if not loaded and not ctx.problems:
         ctx.report(root, 1, "there are no modules")
     if quiz_dir is not None:
-        loaded = attach_quizzes(Path(quiz_dir), loaded, ctx.languages, ctx.problems)
+        declared = set(ctx.module_ids.values())
+        loaded = attach_quizzes(Path(quiz_dir), loaded, declared, ctx.languages, ctx.problems)
     if ctx.problems:
         raise ContentError(ctx.problems)
     return Catalog(tuple(sorted(loaded, key=lambda m: (m.order, m.id))))

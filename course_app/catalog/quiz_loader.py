@@ -120,18 +120,21 @@ def load_quiz(path: Path, languages: Sequence[str], problems: list[Problem]) -> 
         problem = getattr(exc, "problem", None) or exc
         problems.append(Problem(path, error_line(exc), f"the file is not valid YAML: {problem}"))
         return None
-    quiz = _Reader(path, languages, problems).quiz(data, hashlib.sha256(raw).hexdigest()[:16])
-    if quiz is not None and path.stem != quiz.module_id:
-        message = f"the file must be named after its module: {quiz.module_id}.yaml"
-        problems.append(Problem(path, data.line_of("module"), message))
-        return None
-    return quiz
+    return _Reader(path, languages, problems).quiz(data, hashlib.sha256(raw).hexdigest()[:16])
 
 
 def attach_quizzes(
-    folder: Path, modules: list[Module], languages: Sequence[str], problems: list[Problem]
+    folder: Path,
+    modules: list[Module],
+    declared: set[str],
+    languages: Sequence[str],
+    problems: list[Problem],
 ) -> list[Module]:
-    """Return modules with their knowledge checks from folder; report every problem."""
+    """Return modules with their checks from folder; report every problem.
+
+    declared holds every module id found in content/, including modules with problems, so
+    that a check is not reported as orphaned because its module failed to load.
+    """
     if not folder.is_dir():
         return modules
     quizzes: dict[str, Quiz] = {}
@@ -141,10 +144,14 @@ def attach_quizzes(
             problems.append(Problem(path, 1, "the quizzes folder holds only <module>.yaml files"))
             continue
         quiz = load_quiz(path, languages, problems)
-        if quiz is not None and quiz.module_id not in known:
-            message = f"there is no module '{quiz.module_id}' (or it has problems of its own)"
+        if quiz is None:
+            continue
+        if quiz.module_id not in declared:
+            problems.append(Problem(path, 1, f"there is no module '{quiz.module_id}'"))
+        elif path.stem != quiz.module_id:
+            message = f"the file must be named after its module: {quiz.module_id}.yaml"
             problems.append(Problem(path, 1, message))
-        elif quiz is not None:
+        elif quiz.module_id in known:
             quizzes[quiz.module_id] = quiz
     return [_with_quiz(m, quizzes.get(m.id)) for m in modules]
 

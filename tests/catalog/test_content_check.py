@@ -1,0 +1,84 @@
+"""`flask content check`: the real course passes; each broken fixture gives its own message.
+
+tests/catalog/fixtures/good is a small valid course. Each folder in fixtures/broken holds the
+files that break one rule (laid over a copy of the good course), an optional remove.txt of
+files to delete, and expected.txt: exactly what the check prints, one `file:line: message`
+per problem.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from course_app.catalog import load_catalog
+from course_app.catalog.check import content_cli
+from course_app.config import PROJECT_ROOT
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOOD = FIXTURES / "good"
+BROKEN = sorted(p.name for p in (FIXTURES / "broken").iterdir())
+
+
+def run_check(*args: str):
+    return CliRunner().invoke(content_cli, ["check", *args])
+
+
+def test_the_real_course_passes_the_check():
+    result = run_check()
+    assert result.exit_code == 0, result.stderr
+    assert "OK: 4 modules, no problems found." in result.stdout
+    assert result.stdout.count("check of") == 4
+
+
+def test_the_command_is_flask_content_check():
+    env = {**os.environ, "FLASK_APP": "course_app"}
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "content", "check"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "OK: 4 modules" in done.stdout
+
+
+def test_the_good_fixture_passes_and_links_become_addresses(monkeypatch):
+    monkeypatch.chdir(GOOD)
+    result = run_check("--content", "content", "--quizzes", "quizzes")
+    assert result.exit_code == 0, result.stderr
+    step = load_catalog(GOOD / "content", GOOD / "quizzes").module("prov").steps[1]
+    assert 'href="/modules/prov/steps/1"' in step.text("sv").body_html
+    assert [part.kind for part in step.text("en").body] == ["html", "contacts"]
+
+
+@pytest.fixture
+def broken_course(tmp_path, monkeypatch):
+    def _build(case: str) -> str:
+        shutil.copytree(GOOD, tmp_path, dirs_exist_ok=True)
+        shutil.copytree(FIXTURES / "broken" / case, tmp_path, dirs_exist_ok=True)
+        remove = tmp_path / "remove.txt"
+        if remove.exists():
+            for name in remove.read_text().split():
+                (tmp_path / name).unlink()
+            remove.unlink()
+        (tmp_path / "expected.txt").unlink()
+        monkeypatch.chdir(tmp_path)
+        return (FIXTURES / "broken" / case / "expected.txt").read_text(encoding="utf-8")
+
+    return _build
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_each_broken_fixture_fails_with_its_message(broken_course, case):
+    expected = broken_course(case)
+    result = run_check("--content", "content", "--quizzes", "quizzes")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == expected.splitlines()
+    assert "OK:" not in result.stdout

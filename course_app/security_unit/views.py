@@ -41,7 +41,7 @@ def contacts():
         return _render(form, 400)
     if form.revision.data != str(saved.revision if saved else 0):
         return _conflict(form)
-    record = saved or LocalContacts(organisation=current_user.organisation)
+    record = saved or LocalContacts(organisation_id=current_user.organisation_id)
     for name in FIELDS:
         setattr(record, name, form[name].data or "")
     record.updated_by_id = current_user.id

@@ -1,0 +1,262 @@
+"""The knowledge check: a normal form, scored with feedback, every attempt kept once."""
+
+import re
+
+import pytest
+from markupsafe import escape
+from sqlalchemy import select
+
+from course_app.extensions import db
+from course_app.learn.progress import Attempt, UserProgress
+from course_app.models import ModuleCompletion, QuizAttempt
+from tests.conftest import TEST_PASSWORD, csrf_from
+from tests.learn.helpers import answer_check, check_form_data, check_url, hidden
+
+MODULE = "om-nagot-hander"
+RESULT = f"/modules/{MODULE}/check/result"
+
+
+@pytest.fixture
+def module(app):
+    return app.extensions["catalog"].module(MODULE)
+
+
+def finish_steps(client, module) -> None:
+    for step in module.steps:
+        url = f"/modules/{module.id}/steps/{step.number}"
+        html = client.get(url).get_data(as_text=True)
+        client.post(url, data={"csrf_token": csrf_from(html), "done": "x"})
+
+
+def is_checked(html: str, question_id: str, option_id: str) -> bool:
+    tag = re.search(rf'<input[^>]*name="q-{question_id}"[^>]*value="{option_id}"[^>]*>', html)
+    assert tag, f"no option {option_id}"
+    return " checked" in tag.group(0)
+
+
+def attempts_of(app, user_id: int) -> list[QuizAttempt]:
+    with app.app_context():
+        stmt = select(QuizAttempt).where(QuizAttempt.user_id == user_id).order_by(QuizAttempt.id)
+        return list(db.session.scalars(stmt))
+
+
+def completions_of(app, user_id: int) -> list[ModuleCompletion]:
+    with app.app_context():
+        stmt = select(ModuleCompletion).where(ModuleCompletion.user_id == user_id)
+        return list(db.session.scalars(stmt))
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "hint"),
+    [("sv", "Kunskapskontroll", "Välj alla som stämmer."), ("en", "Knowledge check", "Choose all")],
+)
+def test_check_page_lists_every_question_with_its_options(client, module, lang, heading, hint):
+    html = client.get(check_url(MODULE), headers={"Accept-Language": lang}).get_data(as_text=True)
+    assert f"<h1>{heading}</h1>" in html
+    assert html.count("<fieldset") == len(module.quiz.questions)
+    for question in module.quiz.questions:
+        assert str(escape(question.text(lang))) in html
+        kind = "checkbox" if question.multiple else "radio"
+        for option in question.options:
+            assert f'name="q-{question.id}" required type="{kind}" value="{option.id}"' in html
+    assert hint in html
+    assert "80 %" in html
+
+
+def test_passing_stores_the_attempt_and_shows_feedback_on_every_option(
+    client, app, create_user, login_as, module
+):
+    user = create_user()
+    login_as(client, user)
+    response = answer_check(client, module.quiz)
+    assert response.headers["Location"] == RESULT
+    html = client.get(RESULT).get_data(as_text=True)
+    total = len(module.quiz.questions)
+    assert f"{total} av {total} rätt (100 %)" in html
+    assert "Godkänd" in html
+    for question in module.quiz.questions:
+        for option in question.options:
+            assert option.explanation("sv") in html
+    [attempt] = attempts_of(app, user.id)
+    assert attempt.passed and attempt.correct == total
+    assert attempt.quiz_version == module.quiz.version
+    assert attempt.answers == {q.id: sorted(q.correct_ids) for q in module.quiz.questions}
+
+
+def test_failing_then_retaking_keeps_every_attempt(client, app, create_user, login_as, module):
+    user = create_user()
+    login_as(client, user)
+    answer_check(client, module.quiz, wrong=3)
+    html = client.get(RESULT).get_data(as_text=True)
+    assert "Inte godkänd än" in html and "Gör kontrollen igen" in html
+    assert "Fel" in html and "Ditt svar" in html
+    answer_check(client, module.quiz)
+    html = client.get(RESULT).get_data(as_text=True)
+    assert "Dina försök" in html
+    assert [(a.correct, a.passed) for a in attempts_of(app, user.id)] == [
+        (len(module.quiz.questions) - 3, False),
+        (len(module.quiz.questions), True),
+    ]
+
+
+def test_unanswered_question_is_an_error_and_nothing_is_stored(
+    client, app, create_user, login_as, module
+):
+    user = create_user()
+    login_as(client, user)
+    html = client.get(check_url(MODULE)).get_data(as_text=True)
+    data = check_form_data(html, module.quiz)
+    first = module.quiz.questions[0]
+    del data[f"q-{first.id}"]
+    response = client.post(check_url(MODULE), data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "<title>Fel: " in page
+    assert f'<a href="#q-{first.id}-0">Svara på fråga 1</a>' in page
+    second = module.quiz.questions[1]
+    assert is_checked(page, second.id, sorted(second.correct_ids)[0])
+    assert attempts_of(app, user.id) == []
+
+
+def test_an_unknown_option_is_refused(client, app, create_user, login_as, module):
+    user = create_user()
+    login_as(client, user)
+    html = client.get(check_url(MODULE)).get_data(as_text=True)
+    data = check_form_data(html, module.quiz)
+    data[f"q-{module.quiz.questions[0].id}"] = ["made-up"]
+    assert client.post(check_url(MODULE), data=data).status_code == 400
+    assert attempts_of(app, user.id) == []
+
+
+def test_the_same_form_sent_twice_records_one_attempt(client, app, create_user, login_as, module):
+    user = create_user()
+    login_as(client, user)
+    html = client.get(check_url(MODULE)).get_data(as_text=True)
+    data = check_form_data(html, module.quiz)
+    first = client.post(check_url(MODULE), data=data)
+    again = client.post(check_url(MODULE), data=data)
+    assert first.headers["Location"] == again.headers["Location"] == RESULT
+    assert len(attempts_of(app, user.id)) == 1
+
+
+def test_double_submit_racing_keeps_one_attempt(app, create_user, module):
+    user = create_user()
+    with app.test_request_context():
+        progress = UserProgress(user.id)
+        state = progress.state(module)
+        answers = {q.id: q.correct_ids for q in module.quiz.questions}
+        for _ in range(2):
+            progress.record_attempt(
+                module, "same-form", Attempt.scored(module.quiz, answers), state
+            )
+        db.session.commit()
+    assert len(attempts_of(app, user.id)) == 1
+
+
+def test_a_form_for_changed_questions_is_not_scored(client, app, create_user, login_as, module):
+    user = create_user()
+    login_as(client, user)
+    html = client.get(check_url(MODULE)).get_data(as_text=True)
+    data = {**check_form_data(html, module.quiz), "version": "an-older-version"}
+    response = client.post(check_url(MODULE), data=data)
+    assert response.status_code == 409
+    assert "Frågorna ändrades medan sidan var öppen" in response.get_data(as_text=True)
+    assert attempts_of(app, user.id) == []
+
+
+def test_an_expired_form_keeps_the_answers_and_records_nothing(
+    client, app, create_user, login_as, module
+):
+    user = create_user()
+    login_as(client, user)
+    html = client.get(check_url(MODULE)).get_data(as_text=True)
+    data = {**check_form_data(html, module.quiz), "csrf_token": "expired"}
+    response = client.post(check_url(MODULE), data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "dina svar skickades inte" in page
+    first = module.quiz.questions[0]
+    assert is_checked(page, first.id, sorted(first.correct_ids)[0])
+    assert hidden(page, "token") == data["token"]
+    assert attempts_of(app, user.id) == []
+    fresh = {**data, "csrf_token": csrf_from(page)}
+    assert client.post(check_url(MODULE), data=fresh).headers["Location"] == RESULT
+    assert len(attempts_of(app, user.id)) == 1
+
+
+def test_module_is_complete_only_with_steps_done_and_check_passed(
+    client, app, create_user, login_as, module
+):
+    user = create_user()
+    login_as(client, user)
+    answer_check(client, module.quiz, wrong=4)
+    finish_steps(client, module)
+    assert completions_of(app, user.id) == []
+    assert "Pågår" in client.get("/").get_data(as_text=True)
+    response = answer_check(client, module.quiz)
+    assert "Du har gått klart modulen" in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    [completion] = completions_of(app, user.id)
+    assert completion.module_version == module.version
+
+
+def test_passing_before_the_steps_completes_the_module_at_the_last_step(
+    client, app, create_user, login_as, module
+):
+    user = create_user()
+    login_as(client, user)
+    answer_check(client, module.quiz)
+    html = client.get(RESULT).get_data(as_text=True)
+    assert "Markera alla tre stegen som klara" in html
+    assert completions_of(app, user.id) == []
+    finish_steps(client, module)
+    assert len(completions_of(app, user.id)) == 1
+
+
+def test_one_users_attempts_are_not_shown_to_another(client, app, create_user, login_as, module):
+    first = create_user()
+    other = create_user(org=first.organisation_id)
+    login_as(client, first)
+    answer_check(client, module.quiz)
+    login_as(client, other)
+    assert client.get(RESULT).headers["Location"] == check_url(MODULE)
+    assert "Du blev godkänd" not in client.get(check_url(MODULE)).get_data(as_text=True)
+
+
+def test_guest_takes_the_check_and_keeps_the_pass_at_sign_in(client, app, create_user, module):
+    user = create_user(password=TEST_PASSWORD)
+    finish_steps(client, module)
+    answer_check(client, module.quiz, wrong=3)
+    answer_check(client, module.quiz)
+    html = client.get(RESULT).get_data(as_text=True)
+    assert "Godkänd" in html and "Du gick klart modulen" in html
+    page = client.get("/sign-in").get_data(as_text=True)
+    data = {"csrf_token": csrf_from(page), "email": user.email, "password": TEST_PASSWORD}
+    client.post("/sign-in", data=data)
+    [attempt] = attempts_of(app, user.id)
+    assert attempt.passed
+    assert len(completions_of(app, user.id)) == 1
+
+
+def test_check_and_result_pages_make_a_constant_number_of_queries(
+    client, app, create_user, login_as, count_queries, module
+):
+    user = create_user()
+    login_as(client, user)
+    answer_check(client, module.quiz, wrong=2)
+    with count_queries() as once:
+        client.get(RESULT)
+    for _ in range(5):
+        answer_check(client, module.quiz, wrong=1)
+    with count_queries() as many:
+        client.get(RESULT)
+    with count_queries() as form:
+        client.get(check_url(MODULE))
+    assert len(once) == len(many) <= 8, many
+    assert len(form) <= 7, form
+
+
+@pytest.mark.parametrize("path", ["/modules/nope/check", "/modules/nope/check/result"])
+def test_unknown_module_has_no_check(client, path):
+    assert client.get(path).status_code == 404

@@ -10,7 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from course_app.auth import services
 from course_app.extensions import db
-from course_app.models import Organisation, Role
+from course_app.models import LocalContacts, Organisation, Role
 from course_app.security import external_url
 
 org_cli = AppGroup("org", help="Manage organisations.")
@@ -23,6 +23,18 @@ DEMO_USERS = (
     ("gruppledare@exempelkommun.se", "Kim Gruppledare", (Role.OFFICIAL, Role.GROUP_CONTACT)),
     ("sakerhet@exempelkommun.se", "Sam Säkerhet", (Role.SECURITY_UNIT,)),
 )
+# 070-174 06 xx is a range set aside for fiction; företagshälsovård is left empty on purpose,
+# so that the demo also shows what officials see when a contact is missing.
+DEMO_CONTACTS = {
+    "security_phone": "070-174 06 05",
+    "security_email": "sakerhet@exempelkommun.se",
+    "party_contacts": "Exempelpartiet: Kim Gruppledare, 070-174 06 10",
+    "local_routine": (
+        "Är du i fara: ring 112. Ring sedan säkerhetsfunktionen, även på kvällar och helger.\n"
+        "Skicka en incidentrapport till säkerhetsfunktionen inom ett dygn, "
+        "även om du inte polisanmäler."
+    ),
+}
 
 
 @org_cli.command("create")
@@ -86,6 +98,8 @@ def demo_data() -> None:
     org = db.session.scalar(db.select(Organisation).filter_by(slug=DEMO_ORG[0]))
     if org is None:
         org = services.create_organisation(*DEMO_ORG)
+    if org.contacts is None:
+        org.contacts = LocalContacts(**DEMO_CONTACTS)
     for email, name, roles in DEMO_USERS:
         if not services.email_taken(email):
             services.create_user(org, email, list(roles), name=name, password=DEMO_PASSWORD)

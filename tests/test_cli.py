@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from course_app.cli import DEMO_PASSWORD, DEMO_USERS
 from course_app.extensions import db
-from course_app.models import Organisation, Role, User
+from course_app.models import LocalContacts, Organisation, Role, User
 from tests.conftest import csrf_from
 
 
@@ -111,6 +111,9 @@ def test_demo_data_creates_one_user_per_role_and_prints_logins(app, runner):
         assert len(users) == len(DEMO_USERS)
         roles = {r.role for u in users for r in u.roles}
         assert roles == set(Role)
+        [contacts] = db.session.scalars(select(LocalContacts)).all()
+        assert contacts.security_phone and contacts.local_routine
+        assert contacts.occupational_health == ""
 
 
 def test_demo_data_is_refused_in_production(app, runner):

@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from course_app.catalog.loader import load_catalog
+from course_app.catalog.published import FILE_NAME
+from course_app.catalog.published import publish as publish_ids
 from course_app.catalog.schema import ContentError, Problem
 from course_app.config import DEFAULTS, PROJECT_ROOT
 
@@ -28,11 +30,17 @@ def content_cli() -> None:
 @content_cli.command("check")
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Course folder.")
 @click.option("--quizzes", "quiz_dir", type=click.Path(path_type=Path), help="Quizzes folder.")
-def check_content(content_dir: Path | None, quiz_dir: Path | None) -> None:
+@click.option(
+    "--publish", is_flag=True, help=f"Add new ids to {FILE_NAME} once everything else is right."
+)
+def check_content(content_dir: Path | None, quiz_dir: Path | None, publish: bool) -> None:
     """Check every file under content/ and quizzes/; print file:line: message for each problem."""
     content_dir = content_dir or Path(os.environ.get("CONTENT_DIR") or PROJECT_ROOT / "content")
     quiz_dir = quiz_dir or Path(os.environ.get("QUIZ_DIR") or PROJECT_ROOT / "quizzes")
     try:
+        if publish:
+            catalog = load_catalog(content_dir, quiz_dir, DEFAULTS["LANGUAGES"], check_ids=False)
+            click.echo(f"Published {publish_ids(content_dir, list(catalog.modules))} new ids.")
         catalog = load_catalog(content_dir, quiz_dir, DEFAULTS["LANGUAGES"])
     except ContentError as error:
         for problem in error.problems:

@@ -23,6 +23,7 @@ from course_app.catalog.model import (
     Step,
     StepText,
 )
+from course_app.catalog.published import check_published
 from course_app.catalog.quiz_loader import attach_quizzes
 from course_app.catalog.render import URL_SCHEMES, render, scheme
 from course_app.catalog.schema import ContentError, Problem, check_mapping
@@ -332,8 +333,12 @@ def load_catalog(
     quiz_dir: str | Path | None = None,
     languages: Sequence[str] = ("sv", "en"),
     link_for: Callable[[str, int | None], str] = default_link,
+    check_ids: bool = True,
 ) -> Catalog:
-    """Load every module under content_dir and its check under quiz_dir; raise ContentError."""
+    """Load every module under content_dir and its check under quiz_dir; raise ContentError.
+
+    check_ids=False skips comparing the ids with the published list (to extend that list).
+    """
     root = Path(content_dir)
     ctx = _Context(root, tuple(languages), link_for)
     if not root.is_dir():
@@ -349,9 +354,11 @@ def load_catalog(
             ctx.report(path, line, f"the module id '{module_id}' is used in another folder too")
     if not loaded and not ctx.problems:
         ctx.report(root, 1, "there are no modules")
+    declared = set(ctx.module_ids.values())
     if quiz_dir is not None:
-        declared = set(ctx.module_ids.values())
         loaded = attach_quizzes(Path(quiz_dir), loaded, declared, ctx.languages, ctx.problems)
+    if check_ids:
+        ctx.problems += check_published(root, loaded, declared)
     if ctx.problems:
         raise ContentError(ctx.problems)
     return Catalog(tuple(sorted(loaded, key=lambda m: (m.order, m.id))))

@@ -82,3 +82,34 @@ def test_each_broken_fixture_fails_with_its_message(broken_course, case):
     assert result.exit_code == 1
     assert result.stderr.splitlines() == expected.splitlines()
     assert "OK:" not in result.stdout
+
+
+def test_publish_records_new_ids_and_then_the_check_passes(tmp_path, monkeypatch):
+    shutil.copytree(GOOD, tmp_path, dirs_exist_ok=True)
+    monkeypatch.chdir(tmp_path)
+    step = tmp_path / "content" / "prov" / "step-1.sv.md"
+    for lang in ("sv", "en"):
+        path = tmp_path / "content" / "prov" / f"step-1.{lang}.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("gora-1-c", "gora-1-ny"))
+    refused = run_check("--content", "content", "--quizzes", "quizzes")
+    assert refused.exit_code == 1
+    assert "the published id 'prov/steg-1/gora-1-c' is missing" in refused.stderr
+    assert "the id 'prov/steg-1/gora-1-ny' is not published yet" in refused.stderr
+    # Publishing adds the new id but never drops the old one: the rename stays refused.
+    assert run_check("--content", "content", "--quizzes", "quizzes", "--publish").exit_code == 1
+    listed = (tmp_path / "content" / "published-ids.txt").read_text(encoding="utf-8")
+    assert "prov/steg-1/gora-1-ny" in listed and "prov/steg-1/gora-1-c" in listed
+    step.write_text(step.read_text(encoding="utf-8").replace("gora-1-ny", "gora-1-c"))
+    other = tmp_path / "content" / "prov" / "step-1.en.md"
+    other.write_text(other.read_text(encoding="utf-8").replace("gora-1-ny", "gora-1-c"))
+    refused = run_check("--content", "content", "--quizzes", "quizzes")
+    assert "the published id 'prov/steg-1/gora-1-ny' is missing" in refused.stderr
+
+
+def test_every_id_of_the_real_course_is_published():
+    listed = (PROJECT_ROOT / "content" / "published-ids.txt").read_text(encoding="utf-8")
+    catalog = load_catalog(PROJECT_ROOT / "content", PROJECT_ROOT / "quizzes")
+    for module in catalog.modules:
+        assert module.id in listed.splitlines()
+        for step in module.steps:
+            assert f"{module.id}/{step.id}" in listed.splitlines()

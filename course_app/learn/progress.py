@@ -321,8 +321,12 @@ class GuestProgress:
         return ModuleState(done, completed_at, bool(entry.get("ticks")), passed_at)
 
     def passing(self, module: Module) -> Attempt:
-        """Return the guest's first passing attempt at the module's check."""
-        return Attempt.from_session(self._entry(module)["pass"])
+        """Return the guest's first passing attempt; its answers only while it is the latest."""
+        entry = self._entry(module)
+        last = entry.get("last") or {}
+        if last.get("token") == entry["pass"]["token"]:
+            return Attempt.from_session(last)
+        return Attempt.from_session({**entry["pass"], "answers": {}})
 
     def attempts(self, module: Module) -> list[Attempt]:
         """Return the guest's latest attempt, if any: a guest's history is not kept."""
@@ -338,7 +342,8 @@ class GuestProgress:
             return False, False
         entry["last"] = attempt.as_session(token)
         if attempt.passed and "pass" not in entry:
-            entry["pass"] = entry["last"]
+            # The session cookie is small: the first pass is kept without its answers.
+            entry["pass"] = {k: v for k, v in entry["last"].items() if k != "answers"}
         self._update(module, entry)
         completed = state.completed_at is None and attempt.passed
         return True, completed and module.is_complete(state.done, True)

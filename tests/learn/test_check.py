@@ -260,3 +260,26 @@ def test_check_and_result_pages_make_a_constant_number_of_queries(
 @pytest.mark.parametrize("path", ["/modules/nope/check", "/modules/nope/check/result"])
 def test_unknown_module_has_no_check(client, path):
     assert client.get(path).status_code == 404
+
+
+def test_guest_pass_is_kept_at_sign_in_even_after_a_failed_retake(client, app, create_user, module):
+    user = create_user(password=TEST_PASSWORD)
+    answer_check(client, module.quiz)
+    answer_check(client, module.quiz, wrong=4)
+    page = client.get("/sign-in").get_data(as_text=True)
+    data = {"csrf_token": csrf_from(page), "email": user.email, "password": TEST_PASSWORD}
+    client.post("/sign-in", data=data)
+    [attempt] = attempts_of(app, user.id)
+    assert attempt.passed and attempt.correct == len(module.quiz.questions)
+
+
+def test_a_guest_who_does_the_whole_course_fits_in_the_session_cookie(client, app):
+    for course_module in app.extensions["catalog"].modules:
+        finish_steps(client, course_module)
+        answer_check(client, course_module.quiz, wrong=3)
+        answer_check(client, course_module.quiz)
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert cookie is not None
+    assert len(cookie.value) < 3000, len(cookie.value)
+    overview = client.get("/").get_data(as_text=True)
+    assert "Du har gått klart 4 av 4 moduler." in overview

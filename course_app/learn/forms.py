@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -113,3 +115,14 @@ def check_form(quiz: Quiz, lang: str, **kwargs) -> CheckForm:
         names.append(f"q-{question.id}")
     _CheckForm.question_names = names
     return _CheckForm(**kwargs)
+
+
+def order_options(form: CheckForm, quiz: Quiz, lang: str) -> None:
+    """Order each question's options by the form's token, so the right one is not always first.
+
+    The same form shown again (after an error or a stale submit) keeps its order.
+    """
+    for question in quiz.questions:
+        options = list(question.options)
+        random.Random(f"{form.token.data}:{question.id}").shuffle(options)
+        form[f"q-{question.id}"].choices = [SelectChoice(o.id, o.text(lang)) for o in options]

@@ -24,7 +24,13 @@ from flask_wtf.csrf import CSRFError
 
 from course_app.catalog import Module, Quiz, Step
 from course_app.extensions import db
-from course_app.learn.forms import DeleteNotesForm, check_form, note_field_name, step_form
+from course_app.learn.forms import (
+    DeleteNotesForm,
+    check_form,
+    note_field_name,
+    order_options,
+    step_form,
+)
 from course_app.learn.notes import delete_notes_of, notes_of
 from course_app.learn.progress import Attempt, progress_for
 from course_app.learn.services import current_catalog, current_lang, get_module, get_step
@@ -144,6 +150,7 @@ def _quiz_of(mod: Module) -> Quiz:
 
 
 def _render_check(mod: Module, progress, form, status: int = 200, **extra):
+    order_options(form, mod.quiz, current_lang())
     return (
         render_template(
             "learn/check.html",

@@ -283,3 +283,22 @@ def test_a_guest_who_does_the_whole_course_fits_in_the_session_cookie(client, ap
     assert len(cookie.value) < 3000, len(cookie.value)
     overview = client.get("/").get_data(as_text=True)
     assert "Du har gått klart 4 av 4 moduler." in overview
+
+
+def option_order(html: str, question_id: str) -> list[str]:
+    return re.findall(rf'name="q-{question_id}" required type="\w+" value="([^"]+)"', html)
+
+
+def test_options_are_shuffled_per_form_and_kept_when_shown_again(client, module):
+    pages = [client.get(check_url(MODULE)).get_data(as_text=True) for _ in range(6)]
+    firsts = {option_order(page, q.id)[0] for page in pages for q in module.quiz.questions}
+    correct = {o for q in module.quiz.questions for o in q.correct_ids}
+    assert firsts - correct, "the right answer should not always come first"
+    page = pages[0]
+    data = check_form_data(page, module.quiz)
+    first = module.quiz.questions[0]
+    del data[f"q-{first.id}"]
+    again = client.post(check_url(MODULE), data=data).get_data(as_text=True)
+    for question in module.quiz.questions:
+        assert option_order(again, question.id) == option_order(page, question.id)
+        assert sorted(option_order(page, question.id)) == sorted(o.id for o in question.options)

@@ -173,6 +173,10 @@ def _split_placeholders(src: _Source, html: str, ctx: _Context) -> tuple[BodyPar
         parts += [BodyPart("html", html[position : match.start()]), BodyPart(name)]
         position = match.end()
     parts.append(BodyPart("html", html[position:]))
+    names = [part.kind for part in parts if part.kind != "html"]
+    for name in {n for n in names if names.count(n) > 1}:
+        message = f"the placeholder '{{{{ {name} }}}}' may appear only once on a page"
+        ctx.report(src.path, src.line_of_text(name), message)
     rest = _PLACEHOLDER.sub("", html)
     if "{{" in rest:
         message = "a placeholder must stand alone in its own paragraph"

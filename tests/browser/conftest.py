@@ -53,12 +53,36 @@ class LiveServer:
     def outbox(self) -> Path:
         return Path(self.app.config["MAIL_OUTBOX_DIR"])
 
-    def create_official(self, password: str | None = TEST_PASSWORD) -> Official:
-        """Add an official with a unique e-mail address, committed so that the server sees it."""
-        email = f"official-{uuid.uuid4().hex[:12]}@example.se"
+    def create_organisation(self, name: str = "Kontaktkommun") -> int:
+        """Add an organisation of its own (with no local contacts yet); return its id."""
         with self.app.app_context():
-            org = db.session.get(Organisation, self.org_id)
-            user = services.create_user(org, email, [Role.OFFICIAL], password=password)
+            org = services.create_organisation(f"browser-{uuid.uuid4().hex[:8]}", name)
+            db.session.commit()
+            return org.id
+
+    def organisation_name(self, org_id: int | None = None) -> str:
+        """The name of the organisation (the shared one unless told), as the pages show it."""
+        with self.app.app_context():
+            return db.session.get(Organisation, org_id or self.org_id).name
+
+    def create_official(
+        self, password: str | None = TEST_PASSWORD, org_id: int | None = None
+    ) -> Official:
+        """Add an official with a unique e-mail address, committed so that the server sees it."""
+        return self._create_user([Role.OFFICIAL], password, org_id)
+
+    def create_security_unit(
+        self, password: str | None = TEST_PASSWORD, org_id: int | None = None
+    ) -> Official:
+        """Add a member of the security unit (who edits the organisation's local contacts)."""
+        return self._create_user([Role.SECURITY_UNIT], password, org_id)
+
+    def _create_user(self, roles: list[Role], password: str | None, org_id: int | None):
+        prefix = "security" if Role.SECURITY_UNIT in roles else "official"
+        email = f"{prefix}-{uuid.uuid4().hex[:12]}@example.se"
+        with self.app.app_context():
+            org = db.session.get(Organisation, org_id or self.org_id)
+            user = services.create_user(org, email, roles, password=password)
             db.session.commit()
             return Official(user.id, email, password)
 

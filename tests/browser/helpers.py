@@ -32,6 +32,33 @@ UI = {
         "send_link": "Skicka en inloggningslänk till mig",
         "link_broken": "Länken fungerar inte",
         "not_found": "Sidan finns inte",
+        "check": "Kunskapskontroll",
+        "check_banner": (
+            "Steg 3 är markerat som klart. "
+            "Svara på kunskapskontrollen för att bli klar med modulen."
+        ),
+        "question": "Fråga {number}: {text}",
+        "send_answers": "Skicka mina svar",
+        "choose_all": "Välj alla som stämmer.",
+        "answer_question": "Svara på fråga {number}",
+        "problem": "Det finns ett problem",
+        "error": "Fel:",
+        "result": "Ditt resultat",
+        "score": "{correct} av {total} rätt ({percent} %)",
+        "passed": "Godkänd",
+        "not_passed": "Inte godkänd än",
+        "right": "Rätt",
+        "wrong": "Fel",
+        "your_answer": "Ditt svar",
+        "correct_answer": "Rätt svar",
+        "again": "Gör kontrollen igen",
+        "module_completed": "Du har gått klart modulen ”{title}”.",
+        "back_to_overview": "Tillbaka till kursöversikten",
+        "contacts_in": "Vem du kontaktar i {organisation}",
+        "call_112": "Ring 112.",
+        "call_114": "Ring 114 14 och säg att du är förtroendevald.",
+        "ask_security_unit": "Fråga säkerhetsfunktionen.",
+        "sources": "Källor och läs mer",
         "module": "Organisation och förberedelser",
         "steps": ["Vem ansvarar för vad?", "Lokala rutiner och kontakter", "Risker och riskanalys"],
         "first_ticks": [
@@ -56,6 +83,32 @@ UI = {
         "send_link": "Send me a sign-in link",
         "link_broken": "The link does not work",
         "not_found": "Page not found",
+        "check": "Knowledge check",
+        "check_banner": (
+            "Step 3 is marked as done. Answer the knowledge check to complete the module."
+        ),
+        "question": "Question {number}: {text}",
+        "send_answers": "Send my answers",
+        "choose_all": "Choose all that apply.",
+        "answer_question": "Answer question {number}",
+        "problem": "There is a problem",
+        "error": "Error:",
+        "result": "Your result",
+        "score": "{correct} of {total} right ({percent} %)",
+        "passed": "Passed",
+        "not_passed": "Not passed yet",
+        "right": "Right",
+        "wrong": "Wrong",
+        "your_answer": "Your answer",
+        "correct_answer": "Correct answer",
+        "again": "Take the check again",
+        "module_completed": "You have completed the module “{title}”.",
+        "back_to_overview": "Back to the course overview",
+        "contacts_in": "Whom to contact in {organisation}",
+        "call_112": "Call 112.",
+        "call_114": "Call 114 14 and say that you are an elected official.",
+        "ask_security_unit": "Ask the security unit.",
+        "sources": "Sources and further reading",
         "module": "Organisation and preparation",
         "steps": [
             "Who is responsible for what?",
@@ -266,6 +319,20 @@ def expect_step_page(page: Page, lang: str, number: int, total: int = 3) -> None
     expect(bar).to_have_attribute("max", str(total))
 
 
+def contacts_box(page: Page, lang: str, organisation: str) -> Locator:
+    """The box “Whom to contact in <organisation>”, with the organisation's own contacts."""
+    heading = page.get_by_role(
+        "heading", name=UI[lang]["contacts_in"].format(organisation=organisation), exact=True
+    )
+    return page.get_by_role("complementary").filter(has=heading)
+
+
+def expect_national_numbers(box: Locator, lang: str) -> None:
+    """112 and 114 14 are always in the contacts box, whatever the organisation filled in."""
+    expect(box.get_by_text(UI[lang]["call_112"], exact=True)).to_be_visible()
+    expect(box.get_by_text(UI[lang]["call_114"], exact=True)).to_be_visible()
+
+
 def module_link(page: Page, lang: str) -> Locator:
     return page.get_by_role("link", name=UI[lang]["module"], exact=True)
 
@@ -332,6 +399,13 @@ def press_and_wait(page: Page, key: str = "Enter") -> None:
         page.keyboard.press(key)
 
 
+def follow(page: Page, locator: Locator) -> None:
+    """Tab to a link or button, activate it with Enter, and check the page it leads to."""
+    tab_to(page, locator)
+    press_and_wait(page, "Enter")
+    check_page(page)
+
+
 def assert_first_tab_is_skip_link(page: Page) -> None:
     """Assert that the first Tab on a freshly loaded page focuses a link to #main."""
     page.keyboard.press("Tab")
@@ -340,3 +414,171 @@ def assert_first_tab_is_skip_link(page: Page) -> None:
         " ? document.activeElement.getAttribute('href') : null"
     )
     assert href == "#main", f"the first Tab on {page.url} does not focus the skip link"
+
+
+# --- the knowledge check ------------------------------------------------------------------------
+
+Answers = dict[str, frozenset[str]]
+
+
+def quiz_of(live_server, module_id: str):
+    """The module's knowledge check, as the server loaded it from quizzes/<module_id>.yaml."""
+    module = live_server.app.extensions["catalog"].module(module_id)
+    assert module is not None and module.quiz is not None, f"{module_id} has no knowledge check"
+    return module.quiz
+
+
+def right_answers(quiz, wrong: int = 0) -> Answers:
+    """The correct options of every question, except the first `wrong` questions.
+
+    A single-choice question answered wrongly gets its first wrong option; a multiple-choice one
+    gets one correct option and one wrong one, so that it is neither empty nor right.
+    """
+    chosen = {}
+    for index, question in enumerate(quiz.questions):
+        correct = [o.id for o in question.options if o.correct]
+        incorrect = [o.id for o in question.options if not o.correct]
+        if index >= wrong:
+            chosen[question.id] = frozenset(correct)
+        elif question.multiple:
+            chosen[question.id] = frozenset([correct[0], incorrect[0]])
+        else:
+            chosen[question.id] = frozenset(incorrect[:1])
+    return chosen
+
+
+def score_of(quiz, chosen: Answers) -> tuple[int, int, int]:
+    """(right answers, questions, percent rounded down), as the result page states them."""
+    right = sum(chosen.get(q.id, frozenset()) == q.correct_ids for q in quiz.questions)
+    total = len(quiz.questions)
+    return right, total, right * 100 // total
+
+
+def question_group(page: Page, lang: str, quiz, question) -> Locator:
+    """The fieldset of a question, found by its legend “Question N: …”."""
+    number = quiz.questions.index(question) + 1
+    name = UI[lang]["question"].format(number=number, text=question.text(lang))
+    return page.get_by_role("group", name=name, exact=True)
+
+
+def option_box(page: Page, lang: str, quiz, question, option) -> Locator:
+    """The radio button or checkbox of an option, found by its label."""
+    role = "checkbox" if question.multiple else "radio"
+    return question_group(page, lang, quiz, question).get_by_role(
+        role, name=option.text(lang), exact=True
+    )
+
+
+def choose_answers(page: Page, lang: str, quiz, chosen: Answers) -> None:
+    """Tick the chosen options of every question with the mouse."""
+    for question in quiz.questions:
+        for option in question.options:
+            box = option_box(page, lang, quiz, question, option)
+            if option.id in chosen[question.id]:
+                box.check()
+            elif question.multiple:
+                box.uncheck()
+
+
+def choose_answers_with_keyboard(page: Page, lang: str, quiz, chosen: Answers) -> None:
+    """Choose the options of every question with Tab, the arrow keys and Space only.
+
+    Tab stops once in a group of radio buttons (on the checked one, else on the first), and the
+    arrow keys move the choice within it; each checkbox is a Tab stop of its own. The options are
+    taken in the order the page shows them, which need not be the order of the quiz file.
+    """
+    for question in quiz.questions:
+        group = question_group(page, lang, quiz, question)
+        role = "checkbox" if question.multiple else "radio"
+        shown = group.get_by_role(role)
+        expect(shown).to_have_count(len(question.options))
+        wanted = {
+            option_box(page, lang, quiz, question, o).get_attribute("id"): o.id
+            in chosen[question.id]
+            for o in question.options
+        }
+        ids = [shown.nth(i).get_attribute("id") for i in range(len(question.options))]
+        boxes = [shown.nth(i) for i in range(len(ids))]
+        if question.multiple:
+            for box, box_id in zip(boxes, ids, strict=True):
+                if box.is_checked() != wanted[box_id]:
+                    if not is_focused(box):
+                        tab_to(page, box)
+                    page.keyboard.press("Space")
+            for box, box_id in zip(boxes, ids, strict=True):
+                (expect(box).to_be_checked if wanted[box_id] else expect(box).not_to_be_checked)()
+            continue
+        target = next(i for i, box_id in enumerate(ids) if wanted[box_id])
+        checked = [box.is_checked() for box in boxes]
+        current = checked.index(True) if True in checked else 0
+        if not is_focused(boxes[current]):
+            tab_to(page, boxes[current])
+        if current == target and not checked[current]:
+            page.keyboard.press("Space")
+        key = "ArrowDown" if target > current else "ArrowUp"
+        for _ in range(abs(target - current)):
+            page.keyboard.press(key)
+        expect(boxes[target]).to_be_focused()
+        expect(boxes[target]).to_be_checked()
+
+
+def send_answers_button(page: Page, lang: str) -> Locator:
+    return page.get_by_role("button", name=UI[lang]["send_answers"], exact=True)
+
+
+def expect_check_page(page: Page, lang: str, module_id: str, quiz) -> None:
+    """Assert that page is the module's knowledge check, with a fieldset per question."""
+    expect(page).to_have_url(re.compile(rf"/modules/{module_id}/check$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(UI[lang]["check"])
+    for question in quiz.questions:
+        group = question_group(page, lang, quiz, question)
+        expect(group).to_be_visible()
+        if question.multiple:
+            expect(group).to_have_accessible_description(
+                re.compile(re.escape(UI[lang]["choose_all"]))
+            )
+    expect(send_answers_button(page, lang)).to_be_visible()
+
+
+def expect_error_summary_for_every_question(page: Page, lang: str, quiz) -> None:
+    """After sending nothing: an error summary linking to every question, and the title says so."""
+    words = UI[lang]
+    summary = page.locator(".error-summary")
+    expect(summary.get_by_role("heading", name=words["problem"])).to_be_visible()
+    for number, question in enumerate(quiz.questions, start=1):
+        message = words["answer_question"].format(number=number)
+        expect(summary.get_by_role("link", name=message, exact=True)).to_be_visible()
+        # The question itself says what is wrong, and nothing is chosen yet.
+        expect(question_group(page, lang, quiz, question)).to_contain_text(message)
+    assert page.title().startswith(words["error"]), page.title()
+
+
+def expect_result(page: Page, lang: str, module_id: str, quiz, chosen: Answers) -> None:
+    """Assert that page shows the result of those answers, with feedback on every option."""
+    words = UI[lang]
+    expect(page).to_have_url(re.compile(rf"/modules/{module_id}/check/result$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(words["result"])
+    right, total, percent = score_of(quiz, chosen)
+    score = words["score"].format(correct=right, total=total, percent=percent)
+    expect(page.get_by_text(score, exact=True)).to_be_visible()
+    passed = right * 100 >= quiz.pass_mark * total
+    verdict = words["passed"] if passed else words["not_passed"]
+    expect(page.get_by_text(verdict, exact=True).first).to_be_visible()
+    for question in quiz.questions:
+        item = page.get_by_role("listitem").filter(
+            has=page.get_by_role("heading", name=question.text(lang), exact=True)
+        )
+        expect(item).to_have_count(1)
+        is_right = chosen[question.id] == question.correct_ids
+        tag = item.get_by_text(words["right"] if is_right else words["wrong"], exact=True)
+        expect(tag).to_be_visible()
+        for option in question.options:
+            # The option's own text starts its item (feedback elsewhere may quote it).
+            starts = page.get_by_text(re.compile("^" + re.escape(option.text(lang))))
+            row = item.get_by_role("listitem").filter(has=starts)
+            expect(row).to_have_count(1)
+            expect(row.get_by_text(option.explanation(lang), exact=True)).to_be_visible()
+            mine = row.get_by_text(words["your_answer"], exact=True)
+            expect(mine).to_have_count(1 if option.id in chosen[question.id] else 0)
+            right_mark = row.get_by_text(words["correct_answer"], exact=True)
+            expect(right_mark).to_have_count(1 if option.correct else 0)

@@ -1,9 +1,9 @@
-"""An official takes the whole module with the keyboard alone: no mouse click anywhere."""
+"""An official takes the whole module, its knowledge check too, with the keyboard alone."""
 
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
     LANGS,
@@ -13,11 +13,17 @@ from tests.browser.helpers import (
     assert_first_tab_is_skip_link,
     check_page,
     checklist_item,
+    choose_answers_with_keyboard,
+    expect_check_page,
     expect_lang,
+    expect_result,
     expect_step_page,
+    follow,
     header_sign_in_link,
     module_link,
-    press_and_wait,
+    quiz_of,
+    right_answers,
+    send_answers_button,
     sign_in_button,
     signed_in_as,
     step_link,
@@ -30,13 +36,6 @@ pytestmark = pytest.mark.browser
 def note_text(lang: str, step: int, question: int) -> str:
     prefix = "Min anteckning" if lang == "sv" else "My note"
     return f"{prefix} {step}.{question}: ring säkerhetsfunktionen först"
-
-
-def follow(page: Page, locator: Locator) -> None:
-    """Tab to a link or button, activate it with Enter, and check the page it leads to."""
-    tab_to(page, locator)
-    press_and_wait(page, "Enter")
-    check_page(page)
 
 
 def sign_in(page: Page, lang: str, official) -> None:
@@ -59,7 +58,7 @@ def open_step_one(page: Page, lang: str) -> None:
 
 
 @LANGS
-def test_official_takes_the_module_with_the_keyboard_only(new_page, official, lang):
+def test_official_takes_the_module_with_the_keyboard_only(new_page, live_server, official, lang):
     words = UI[lang]
     page = new_page(locale=START_LOCALE[lang])
 
@@ -90,8 +89,20 @@ def test_official_takes_the_module_with_the_keyboard_only(new_page, official, la
         follow(page, page.get_by_role("button", name=words["save_done"], exact=True))
         expect(page.get_by_role("status")).to_be_visible()
 
-    # After step 3 the module page says the module is complete (its status follows the
-    # heading; each step below is tagged as done as well), and so does the overview.
+    # After step 3 comes the knowledge check: the module is complete once it is passed.
+    expect(page.get_by_role("status")).to_have_text(words["check_banner"])
+    quiz = quiz_of(live_server, "organisation")
+    expect_check_page(page, lang, "organisation", quiz)
+    chosen = right_answers(quiz)
+    choose_answers_with_keyboard(page, lang, quiz, chosen)
+    follow(page, send_answers_button(page, lang))
+    completed = words["module_completed"].format(title=words["module"])
+    expect(page.get_by_role("status")).to_have_text(completed)
+    expect_result(page, lang, "organisation", quiz, chosen)
+
+    # The module page says the module is complete (its status follows the heading; each step
+    # below is tagged as done as well), and so does the overview.
+    follow(page, module_link(page, lang))
     expect(page.get_by_role("heading", level=1)).to_have_text(words["module"])
     expect(page.locator("h1 + p").get_by_text(words["complete"], exact=True)).to_be_visible()
     follow(page, page.get_by_role("link", name="Tryggt uppdrag", exact=True))

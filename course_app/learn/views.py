@@ -128,10 +128,7 @@ def _after_save(mod: Module, stp: Step, done: bool, completed: bool):
         flash(_("Your notes and checklist have been saved."), "success")
         return redirect(url_for("learn.step", module_id=mod.id, number=stp.number))
     following = mod.step(stp.number + 1)
-    if following is not None:
-        flash(_("Step %(number)d is marked as done.", number=stp.number), "success")
-        return redirect(url_for("learn.step", module_id=mod.id, number=following.number))
-    if mod.quiz is not None:
+    if following is None and mod.quiz is not None:
         message = _(
             "Step %(number)d is marked as done. Answer the knowledge check to complete the module.",
             number=stp.number,
@@ -139,7 +136,9 @@ def _after_save(mod: Module, stp: Step, done: bool, completed: bool):
         flash(message, "success")
         return redirect(url_for("learn.check", module_id=mod.id))
     flash(_("Step %(number)d is marked as done.", number=stp.number), "success")
-    return redirect(url_for("learn.module", module_id=mod.id))
+    if following is None:
+        return redirect(url_for("learn.module", module_id=mod.id))
+    return redirect(url_for("learn.step", module_id=mod.id, number=following.number))
 
 
 def _quiz_of(mod: Module) -> Quiz:

@@ -89,7 +89,11 @@ def _read(path: Path, ctx: _Context) -> _Source | None:
     if not handler.detect(text):
         ctx.report(path, 1, "the file must start with front matter between '---' lines")
         return None
-    front, body = handler.split(text)
+    try:
+        front, body = handler.split(text)
+    except ValueError:
+        ctx.report(path, 1, "the front matter is not closed with a '---' line")
+        return None
     try:
         meta = load_yaml(front, first_line=1)
     except yaml.YAMLError as exc:
@@ -107,7 +111,8 @@ def _items(src: _Source, key: str, bounds: tuple[int, int], ctx: _Context):
     items: list[Item] = []
     for number, entry in enumerate(src.meta[key], start=1):
         where = f"'{key}' entry {number}: "
-        if not check_mapping(src.path, entry, ITEM_KEYS, ctx.problems, where=where):
+        line = src.line(key)
+        if not check_mapping(src.path, entry, ITEM_KEYS, ctx.problems, where=where, line=line):
             return None
         ctx.id_lines.setdefault((src.path, entry["id"]), []).append(entry.line_of("id"))
         items.append(Item(entry["id"], entry["text"].strip()))
@@ -255,7 +260,8 @@ def _sources(src: _Source, ctx: _Context) -> tuple[Source, ...] | None:
     sources = []
     for number, entry in enumerate(src.meta["sources"], start=1):
         where = f"'sources' entry {number}: "
-        if not check_mapping(src.path, entry, SOURCE_KEYS, ctx.problems, ("url",), where):
+        line = src.line("sources")
+        if not check_mapping(src.path, entry, SOURCE_KEYS, ctx.problems, ("url",), where, line):
             return None
         url = entry.get("url") or None
         if url is not None and scheme(url) != "https":
@@ -277,7 +283,11 @@ def _load_module_texts(folder: Path, ctx: _Context):
         if src is None or not check_mapping(path, src.meta, MODULE_KEYS, ctx.problems):
             continue
         sources = _sources(src, ctx)
-        intro = "".join(part.html for part in _body(src, lang, ctx))
+        intro_parts = _body(src, lang, ctx)
+        if any(part.kind != "html" for part in intro_parts):
+            message = "placeholders belong in steps, not in a module's introduction"
+            ctx.report(src.path, src.line_of_text("{{"), message)
+        intro = "".join(part.html for part in intro_parts)
         heads.add((src.meta["id"], src.meta["order"]))
         if sources is not None:
             meta = src.meta

@@ -39,7 +39,7 @@ def read_published(root: Path) -> dict[str, int]:
     path = root / FILE_NAME
     if not path.is_file():
         return {}
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     return {
         line.strip(): number
         for number, line in enumerate(lines, start=1)

@@ -45,8 +45,9 @@ class _Reader:
                 self.report(texts.line_of(lang), f"{where}'{key}' has an unknown language '{lang}'")
         return {lang: str(texts.get(lang, "")).strip() for lang in self.languages}
 
-    def option(self, data, where: str) -> Option | None:
-        if not check_mapping(self.path, data, OPTION_KEYS, self.problems, ("correct",), where):
+    def option(self, data, where: str, number: int, line: int) -> Option | None:
+        optional, numbered = ("correct",), f"{where}option {number}: "
+        if not check_mapping(self.path, data, OPTION_KEYS, self.problems, optional, numbered, line):
             self.ok = False
             return None
         where = f"{where}option '{data['id']}': "
@@ -57,13 +58,14 @@ class _Reader:
             MappingProxyType(self.translated(data, "feedback", where)),
         )
 
-    def question(self, data, number: int) -> Question | None:
+    def question(self, data, number: int, line: int) -> Question | None:
         where = f"question {number}: "
-        if not check_mapping(self.path, data, QUESTION_KEYS, self.problems, (), where):
+        if not check_mapping(self.path, data, QUESTION_KEYS, self.problems, (), where, line):
             self.ok = False
             return None
         where = f"question '{data['id']}': "
-        options = [self.option(o, where) for o in data["options"]]
+        line = data.line_of("options")
+        options = [self.option(o, where, n, line) for n, o in enumerate(data["options"], start=1)]
         if data["type"] not in QUESTION_TYPES:
             self.report(data.line_of("type"), f"{where}'type' must be single or multiple")
         if None in options or not self._answer_key(data, options, where):
@@ -95,7 +97,8 @@ class _Reader:
         pass_mark = data.get("pass_mark", DEFAULT_PASS_MARK)
         if not 1 <= pass_mark <= 100:
             self.report(data.line_of("pass_mark"), "'pass_mark' must be a percentage from 1 to 100")
-        questions = [self.question(q, n) for n, q in enumerate(data["questions"], start=1)]
+        line = data.line_of("questions")
+        questions = [self.question(q, n, line) for n, q in enumerate(data["questions"], start=1)]
         low, high = QUESTIONS
         if not low <= len(questions) <= high:
             message = f"a knowledge check has {low} to {high} questions, not {len(questions)}"
@@ -132,10 +135,13 @@ def attach_quizzes(
 ) -> list[Module]:
     """Return modules with their checks from folder; report every problem.
 
+    Every module needs a check: without one it would be complete on its steps alone.
+
     declared holds every module id found in content/, including modules with problems, so
     that a check is not reported as orphaned because its module failed to load.
     """
     if not folder.is_dir():
+        problems.append(Problem(folder, 1, "the quizzes folder is missing"))
         return modules
     quizzes: dict[str, Quiz] = {}
     known = {m.id for m in modules}
@@ -153,6 +159,10 @@ def attach_quizzes(
             problems.append(Problem(path, 1, message))
         elif quiz.module_id in known:
             quizzes[quiz.module_id] = quiz
+    for module in modules:
+        if module.id not in quizzes and not any(p.path.parent == folder for p in problems):
+            message = f"the module '{module.id}' has no knowledge check: add {module.id}.yaml"
+            problems.append(Problem(folder / f"{module.id}.yaml", 1, message))
     return [_with_quiz(m, quizzes.get(m.id)) for m in modules]
 
 

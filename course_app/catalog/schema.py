@@ -7,7 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Learner state keeps ids in columns of this length.
+ID_MAX_LENGTH = 64
 _KIND_NAMES = {
     str: "text",
     int: "a whole number",
@@ -38,10 +40,19 @@ class ContentError(Exception):
 
 
 def check_mapping(
-    path: Path, data, schema: dict, problems: list[Problem], optional: Iterable[str] = (), where=""
+    path: Path,
+    data,
+    schema: dict,
+    problems: list[Problem],
+    optional: Iterable[str] = (),
+    where: str = "",
+    line: int = 1,
 ) -> bool:
-    """Check that data has exactly the schema's keys with the right kinds; report what is not."""
-    line = getattr(data, "line", 1)
+    """Check that data has exactly the schema's keys with the right kinds; report what is not.
+
+    line is where to point when data is not a mapping (a list entry carries no line).
+    """
+    line = getattr(data, "line", line)
     if not isinstance(data, dict):
         problems.append(Problem(path, line, f"{where}must be a mapping of keys to values"))
         return False
@@ -55,7 +66,10 @@ def check_mapping(
             ok = False
     for key, kind in schema.items():
         value = data.get(key)
-        if value is None or value == "":
+        if isinstance(value, str) and not value.strip() and key not in optional:
+            problems.append(Problem(path, data.line_of(key), f"{where}'{key}' is empty"))
+            ok = False
+        elif value is None or (isinstance(value, str) and not value.strip()):
             if key not in optional:
                 problems.append(Problem(path, line, f"{where}missing required key '{key}'"))
                 ok = False
@@ -63,8 +77,16 @@ def check_mapping(
             message = f"{where}'{key}' must be {_KIND_NAMES[kind]}"
             problems.append(Problem(path, data.line_of(key), message))
             ok = False
-    if ok and "id" in schema and not ID_PATTERN.match(data["id"]):
-        message = f"{where}the id '{data['id']}' must be lowercase letters, digits and hyphens"
+    if ok and "id" in schema and not valid_id(data["id"]):
+        message = (
+            f"{where}the id {data['id']!r} must be lowercase letters, digits and hyphens,"
+            f" at most {ID_MAX_LENGTH} characters"
+        )
         problems.append(Problem(path, data.line_of("id"), message))
         ok = False
     return ok
+
+
+def valid_id(value: str) -> bool:
+    """Return True if value can serve as a stable id."""
+    return len(value) <= ID_MAX_LENGTH and ID_PATTERN.fullmatch(value) is not None

@@ -193,8 +193,10 @@ def check(module_id: str):
         return _render_check(mod, progress, form, 400)
     state = progress.state(mod)
     attempt = Attempt.scored(quiz, form.answers())
-    _, completed = progress.record_attempt(mod, form.token.data, attempt, state)
+    recorded, completed = progress.record_attempt(mod, form.token.data, attempt, state)
     db.session.commit()
+    if not recorded:
+        flash(_("These answers had already been sent. Here is the result they got."), "info")
     if completed:
         _flash_completed(mod)
     return redirect(url_for("learn.check_result", module_id=mod.id))

@@ -76,7 +76,7 @@ class QuizAttempt(db.Model):
 
     __tablename__ = "quiz_attempts"
     __table_args__ = (
-        UniqueConstraint("user_id", "token"),
+        UniqueConstraint("user_id", "module_id", "token"),
         Index("ix_quiz_attempts_user_module", "user_id", "module_id"),
     )
 

@@ -41,15 +41,15 @@ def contacts():
         return _render(form, 400)
     if form.revision.data != str(saved.revision if saved else 0):
         return _conflict(form)
-    record = saved or LocalContacts(organisation_id=current_user.organisation_id)
-    for name in FIELDS:
-        setattr(record, name, form[name].data or "")
-    record.updated_by_id = current_user.id
     try:
+        # Changed inside the savepoint, so that a save lost to someone else's rolls back alone.
         with db.session.begin_nested():
+            record = saved or LocalContacts(organisation_id=current_user.organisation_id)
+            for name in FIELDS:
+                setattr(record, name, form[name].data or "")
+            record.updated_by_id = current_user.id
             db.session.add(record)
     except (IntegrityError, StaleDataError):
-        db.session.expire_all()
         return _conflict(form)
     db.session.commit()
     flash(_("The contacts have been saved. Officials see them in the course now."), "success")

@@ -62,7 +62,9 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_quiz_attempts")),
-        sa.UniqueConstraint("user_id", "token", name=op.f("uq_quiz_attempts_user_id_token")),
+        sa.UniqueConstraint(
+            "user_id", "module_id", "token", name=op.f("uq_quiz_attempts_user_id_module_id_token")
+        ),
     )
     with op.batch_alter_table("quiz_attempts", schema=None) as batch_op:
         batch_op.create_index(

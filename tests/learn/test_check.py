@@ -10,7 +10,7 @@ from course_app.extensions import db
 from course_app.learn.progress import Attempt, UserProgress
 from course_app.models import ModuleCompletion, QuizAttempt
 from tests.conftest import TEST_PASSWORD, csrf_from
-from tests.learn.helpers import answer_check, check_form_data, check_url, hidden
+from tests.learn.helpers import answer_check, answers, check_form_data, check_url, hidden
 
 MODULE = "om-nagot-hander"
 RESULT = f"/modules/{MODULE}/check/result"
@@ -134,9 +134,29 @@ def test_the_same_form_sent_twice_records_one_attempt(client, app, create_user, 
     html = client.get(check_url(MODULE)).get_data(as_text=True)
     data = check_form_data(html, module.quiz)
     first = client.post(check_url(MODULE), data=data)
-    again = client.post(check_url(MODULE), data=data)
+    assert "redan skickade" not in client.get(RESULT).get_data(as_text=True)
+    changed = {**data, **answers(module.quiz, wrong=2)}
+    again = client.post(check_url(MODULE), data=changed)
     assert first.headers["Location"] == again.headers["Location"] == RESULT
+    html = client.get(RESULT).get_data(as_text=True)
+    assert "De här svaren var redan skickade" in html
+    total = len(module.quiz.questions)
+    assert f"{total} av {total} rätt" in html
     assert len(attempts_of(app, user.id)) == 1
+
+
+def test_a_token_counts_per_module(client, app, create_user, login_as, module):
+    other = app.extensions["catalog"].module("organisation")
+    user = create_user()
+    login_as(client, user)
+    html = client.get(check_url(MODULE)).get_data(as_text=True)
+    data = check_form_data(html, module.quiz)
+    client.post(check_url(MODULE), data=data)
+    reused = {**check_form_data(html, other.quiz), "token": data["token"]}
+    page = client.get(check_url(other.id)).get_data(as_text=True)
+    reused["version"] = hidden(page, "version")
+    client.post(check_url(other.id), data=reused)
+    assert {a.module_id for a in attempts_of(app, user.id)} == {MODULE, other.id}
 
 
 def test_double_submit_racing_keeps_one_attempt(app, create_user, module):
@@ -271,6 +291,9 @@ def test_guest_pass_is_kept_at_sign_in_even_after_a_failed_retake(client, app, c
     client.post("/sign-in", data=data)
     [attempt] = attempts_of(app, user.id)
     assert attempt.passed and attempt.correct == len(module.quiz.questions)
+    html = client.get(RESULT).get_data(as_text=True)
+    assert "Godkänd" in html and "De svaren sparades inte" in html
+    assert "Fel" not in html and "Ditt svar" not in html
 
 
 def test_a_guest_who_does_the_whole_course_fits_in_the_session_cookie(client, app):

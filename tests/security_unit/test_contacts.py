@@ -1,7 +1,8 @@
 """The security unit keeps its organisation's contacts; the course shows them or whom to ask."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
 
 from course_app.extensions import db
 from course_app.models import LocalContacts, Role
@@ -181,3 +182,24 @@ def test_step_page_with_contacts_makes_a_constant_number_of_queries(
     with count_queries() as statements:
         assert client.get(STEP).status_code == 200
     assert len(statements) <= 8, statements
+
+
+def test_two_saves_at_the_same_moment_refuse_the_second(client, app, login_as, security_unit):
+    login_as(client, security_unit)
+    save(client, FILLED)
+    page = client.get(URL).get_data(as_text=True)
+
+    def someone_else_saves_first(session, flush_context, instances):
+        # Between this request's revision check and its write, another save lands.
+        bump = update(LocalContacts).values(revision=LocalContacts.revision + 1)
+        session.connection().execute(bump)
+
+    event.listen(Session, "before_flush", someone_else_saves_first, once=True)
+    try:
+        response = save(client, {**FILLED, "security_phone": "08-123 456"}, page=page)
+    finally:
+        if event.contains(Session, "before_flush", someone_else_saves_first):
+            event.remove(Session, "before_flush", someone_else_saves_first)
+    assert response.status_code == 409
+    assert 'value="08-123 456"' in response.get_data(as_text=True)
+    assert saved_contacts(app, security_unit.organisation_id).security_phone == "021-39 00 00"

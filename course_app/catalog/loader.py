@@ -329,17 +329,15 @@ def _unique_ids(folder: Path, steps: list[Step], ctx: _Context) -> None:
 
 def _module_ids(folders: list[Path], ctx: _Context) -> None:
     """Note each folder's module id first, so that links between modules can be resolved."""
+    # The module files are read again, and their problems reported, when the modules load.
+    scratch = _Context(ctx.root, ctx.languages, ctx.link_for)
     for folder in folders:
         path = folder / f"module.{ctx.languages[0]}.md"
-        try:
-            front, _ = YAMLHandler().split(path.read_text(encoding="utf-8"))
-            meta = load_yaml(front)
-            module_id = meta.get("id")
-        except (OSError, ValueError, AttributeError, yaml.YAMLError):
-            continue
+        src = _read(path, scratch) if path.is_file() else None
+        module_id = src.meta.get("id") if src else None
         if isinstance(module_id, str):
             ctx.module_ids[folder.resolve()] = module_id
-            ctx.id_lines[(folder.resolve() / path.name, module_id)] = [meta.line_of("id")]
+            ctx.id_lines[(folder.resolve() / path.name, module_id)] = [src.line("id")]
 
 
 def load_catalog(

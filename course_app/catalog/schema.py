@@ -66,12 +66,11 @@ def check_mapping(
             ok = False
     for key, kind in schema.items():
         value = data.get(key)
-        if isinstance(value, str) and not value.strip() and key not in optional:
-            problems.append(Problem(path, data.line_of(key), f"{where}'{key}' is empty"))
-            ok = False
-        elif value is None or (isinstance(value, str) and not value.strip()):
+        blank = isinstance(value, str) and not value.strip()
+        if value is None or blank:
             if key not in optional:
-                problems.append(Problem(path, line, f"{where}missing required key '{key}'"))
+                message = f"'{key}' is empty" if blank else f"missing required key '{key}'"
+                problems.append(Problem(path, data.line_of(key), f"{where}{message}"))
                 ok = False
         elif not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             message = f"{where}'{key}' must be {_KIND_NAMES[kind]}"

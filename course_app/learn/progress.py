@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from course_app.catalog import Module, Quiz, Step
+from course_app.catalog import Module, Quiz, Score, Step
 from course_app.extensions import db
 from course_app.models import (
     ChecklistTick,
@@ -50,24 +50,21 @@ class ModuleState:
 
 
 @dataclass(frozen=True)
-class Attempt:
-    """One knowledge-check attempt as the result page shows it."""
+class Attempt(Score):
+    """One knowledge-check attempt: its score, the chosen options, when, and on which version."""
 
     answers: dict[str, frozenset[str]]
-    correct: int
-    total: int
-    passed: bool
     submitted_at: datetime
     quiz_version: str
 
-    @property
-    def percent(self) -> int:
-        return self.correct * 100 // self.total if self.total else 0
+    def stored_answers(self) -> dict[str, list[str]]:
+        """Return the chosen options as plain lists, for the database or the session."""
+        return {q: sorted(ids) for q, ids in self.answers.items()}
 
     def as_session(self, token: str) -> dict:
         """Return the attempt as plain data for a guest's session."""
         return {
-            "answers": {q: sorted(ids) for q, ids in self.answers.items()},
+            "answers": self.stored_answers(),
             "correct": self.correct,
             "total": self.total,
             "passed": self.passed,
@@ -77,17 +74,28 @@ class Attempt:
         }
 
     @classmethod
+    def from_stored(cls, answers: dict, correct: int, total: int, passed: bool, at, version: str):
+        """Rebuild an attempt from its stored parts."""
+        chosen = {q: frozenset(ids) for q, ids in answers.items()}
+        return cls(correct, total, passed, chosen, at, version)
+
+    @classmethod
     def from_session(cls, data: dict) -> Attempt:
         """Rebuild an attempt kept in a guest's session."""
-        answers = {q: frozenset(ids) for q, ids in data["answers"].items()}
         at = datetime.fromisoformat(data["at"])
-        return cls(answers, data["correct"], data["total"], data["passed"], at, data["version"])
+        parts = (data["correct"], data["total"], data["passed"], at, data["version"])
+        return cls.from_stored(data["answers"], *parts)
 
     @classmethod
     def scored(cls, quiz: Quiz, answers: dict[str, frozenset[str]]) -> Attempt:
         """Score answers against quiz, now."""
         score = quiz.score(answers)
-        return cls(answers, score.correct, score.total, score.passed, utcnow(), quiz.version)
+        return cls(score.correct, score.total, score.passed, answers, utcnow(), quiz.version)
+
+
+def _finished_at(done: dict[str, datetime], passed_at: datetime | None) -> datetime:
+    """Return when the last step was done or the check passed, whichever came later."""
+    return max([*done.values(), *([passed_at] if passed_at else [])])
 
 
 class UserProgress:
@@ -239,7 +247,7 @@ class UserProgress:
                 module_id=module.id,
                 quiz_version=attempt.quiz_version,
                 token=token,
-                answers={q: sorted(ids) for q, ids in attempt.answers.items()},
+                answers=attempt.stored_answers(),
                 correct=attempt.correct,
                 total=attempt.total,
                 passed=attempt.passed,
@@ -254,13 +262,8 @@ class UserProgress:
             stmt.order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
         )
         return [
-            Attempt(
-                {q: frozenset(ids) for q, ids in row.answers.items()},
-                row.correct,
-                row.total,
-                row.passed,
-                row.submitted_at,
-                row.quiz_version,
+            Attempt.from_stored(
+                row.answers, row.correct, row.total, row.passed, row.submitted_at, row.quiz_version
             )
             for row in rows
         ]
@@ -287,7 +290,7 @@ class UserProgress:
                 passed_at = visit.passed_at
             if visit.done or visit.passed_at:
                 done = {**visit.done, **state.done}
-                at = max([*done.values(), *([passed_at] if passed_at else [])])
+                at = _finished_at(done, passed_at)
                 self._complete_if_all_done(module, set(done), state, bool(passed_at), at=at)
 
 
@@ -317,7 +320,7 @@ class GuestProgress:
         passed_at = datetime.fromisoformat(passing["at"]) if passing else None
         completed_at = None
         if module.is_complete(done, passed_at is not None):
-            completed_at = max([*done.values(), *([passed_at] if passed_at else [])])
+            completed_at = _finished_at(done, passed_at)
         return ModuleState(done, completed_at, bool(entry.get("ticks")), passed_at)
 
     def passing(self, module: Module) -> Attempt:

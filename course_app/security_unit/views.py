@@ -66,8 +66,7 @@ def _conflict(form: ContactsForm):
 @bp.errorhandler(CSRFError)
 def stale_form(error: CSRFError):
     """Show a stale contacts form again with what was typed."""
-    if request.endpoint != "security_unit.contacts" or not current_user.is_authenticated:
-        return render_template("errors/csrf.html"), 400
-    if not current_user.has_role(Role.SECURITY_UNIT):
+    editor = current_user.is_authenticated and current_user.has_role(Role.SECURITY_UNIT)
+    if request.endpoint != "security_unit.contacts" or not editor:
         return render_template("errors/csrf.html"), 400
     return _render(ContactsForm(formdata=request.form), 400, stale=True)

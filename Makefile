@@ -30,8 +30,8 @@ translations: $(VENV)/.installed
 
 ## Refresh the .po files after adding or changing user-visible strings.
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o course_app/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i course_app/translations/messages.pot -d course_app/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o course_app/translations/messages.pot --no-location --sort-output --width 100 .
+	$(BIN)/pybabel update -i course_app/translations/messages.pot -d course_app/translations --no-fuzzy-matching --ignore-obsolete --width 100
 
 run: install
 	$(BIN)/flask db upgrade

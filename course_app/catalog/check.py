@@ -10,6 +10,7 @@ import click
 from course_app.catalog.loader import load_catalog
 from course_app.catalog.published import FILE_NAME
 from course_app.catalog.published import publish as publish_ids
+from course_app.catalog.quiz_lint import quiz_warnings
 from course_app.catalog.schema import ContentError, Problem
 from course_app.config import DEFAULTS, PROJECT_ROOT
 
@@ -46,6 +47,8 @@ def check_content(content_dir: Path | None, quiz_dir: Path | None, publish: bool
         for problem in error.problems:
             click.echo(_shown(problem), err=True)
         raise click.exceptions.Exit(1) from None
+    for warning in quiz_warnings(catalog, quiz_dir, DEFAULTS["LANGUAGES"]):
+        click.echo(_shown(warning), err=True)
     for module in catalog.modules:
         minutes = ", ".join(
             f"{lang} {'+'.join(str(s.text(lang).minutes) for s in module.steps)} min"

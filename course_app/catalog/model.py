@@ -106,6 +106,10 @@ class Module:
             return self.steps[number - 1]
         return None
 
+    def step_with_id(self, step_id: str | None) -> Step | None:
+        """Return the step with that id, or None."""
+        return next((s for s in self.steps if s.id == step_id), None)
+
     def steps_done(self, done_step_ids) -> bool:
         """Return True if every step's id is among done_step_ids."""
         return all(step.id in done_step_ids for step in self.steps)

@@ -34,6 +34,8 @@ class Question:
     multiple: bool
     texts: Mapping[str, str]
     options: tuple[Option, ...]
+    # The id of the step in the module that teaches the answer; the result page links to it.
+    step_id: str | None = None
 
     def text(self, lang: str) -> str:
         """Return the question's text in lang."""

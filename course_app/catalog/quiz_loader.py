@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 
@@ -16,7 +16,7 @@ from course_app.catalog.schema import Problem, check_mapping
 from course_app.catalog.yamlsource import error_line, load_yaml
 
 QUIZ_KEYS = {"module": str, "pass_mark": int, "questions": list}
-QUESTION_KEYS = {"id": str, "type": str, "text": dict, "options": list}
+QUESTION_KEYS = {"id": str, "type": str, "step": str, "text": dict, "options": list}
 OPTION_KEYS = {"id": str, "text": dict, "feedback": dict, "correct": bool}
 QUESTION_TYPES = ("single", "multiple")
 QUESTIONS = (5, 8)
@@ -26,8 +26,16 @@ OPTIONS = (2, 6)
 class _Reader:
     """Reads one quiz file, reporting each problem with its line."""
 
-    def __init__(self, path: Path, languages: Sequence[str], problems: list[Problem]):
+    def __init__(
+        self,
+        path: Path,
+        languages: Sequence[str],
+        problems: list[Problem],
+        step_ids: Mapping[str, frozenset[str]],
+    ):
         self.path, self.languages, self.problems = path, tuple(languages), problems
+        self.step_ids = step_ids
+        self.module_steps: frozenset[str] | None = None
         self.ok = True
 
     def report(self, line: int, message: str) -> None:
@@ -60,10 +68,13 @@ class _Reader:
 
     def question(self, data, number: int, line: int) -> Question | None:
         where = f"question {number}: "
-        if not check_mapping(self.path, data, QUESTION_KEYS, self.problems, (), where, line):
+        if not check_mapping(self.path, data, QUESTION_KEYS, self.problems, ("step",), where, line):
             self.ok = False
             return None
         where = f"question '{data['id']}': "
+        step = data.get("step")
+        if step is not None and self.module_steps is not None and step not in self.module_steps:
+            self.report(data.line_of("step"), f"{where}the module has no step '{step}'")
         line = data.line_of("options")
         options = [self.option(o, where, n, line) for n, o in enumerate(data["options"], start=1)]
         if data["type"] not in QUESTION_TYPES:
@@ -71,7 +82,8 @@ class _Reader:
         if None in options or not self._answer_key(data, options, where):
             return None
         text = MappingProxyType(self.translated(data, "text", where))
-        return Question(data["id"], data["type"] == "multiple", text, tuple(options))
+        multiple = data["type"] == "multiple"
+        return Question(data["id"], multiple, text, tuple(options), data.get("step"))
 
     def _answer_key(self, data, options: list[Option], where: str) -> bool:
         line = data.line_of("options")
@@ -94,6 +106,7 @@ class _Reader:
     def quiz(self, data, version: str) -> Quiz | None:
         if not check_mapping(self.path, data, QUIZ_KEYS, self.problems, ("pass_mark",)):
             return None
+        self.module_steps = self.step_ids.get(data["module"])
         pass_mark = data.get("pass_mark", DEFAULT_PASS_MARK)
         if not 1 <= pass_mark <= 100:
             self.report(data.line_of("pass_mark"), "'pass_mark' must be a percentage from 1 to 100")
@@ -111,8 +124,16 @@ class _Reader:
         return Quiz(data["module"], version, pass_mark, tuple(questions))
 
 
-def load_quiz(path: Path, languages: Sequence[str], problems: list[Problem]) -> Quiz | None:
-    """Parse and check one quiz file; report problems and return None if it is broken."""
+def load_quiz(
+    path: Path,
+    languages: Sequence[str],
+    problems: list[Problem],
+    step_ids: Mapping[str, frozenset[str]] | None = None,
+) -> Quiz | None:
+    """Parse and check one quiz file; report problems and return None if it is broken.
+
+    step_ids maps module ids to their step ids, to check each question's `step`.
+    """
     raw = path.read_bytes()
     try:
         data = load_yaml(raw.decode("utf-8"))
@@ -123,7 +144,8 @@ def load_quiz(path: Path, languages: Sequence[str], problems: list[Problem]) -> 
         problem = getattr(exc, "problem", None) or exc
         problems.append(Problem(path, error_line(exc), f"the file is not valid YAML: {problem}"))
         return None
-    return _Reader(path, languages, problems).quiz(data, hashlib.sha256(raw).hexdigest()[:16])
+    reader = _Reader(path, languages, problems, step_ids or {})
+    return reader.quiz(data, hashlib.sha256(raw).hexdigest()[:16])
 
 
 def attach_quizzes(
@@ -145,11 +167,12 @@ def attach_quizzes(
         return modules
     quizzes: dict[str, Quiz] = {}
     known = {m.id for m in modules}
+    step_ids = {m.id: frozenset(s.id for s in m.steps) for m in modules}
     for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
         if path.suffix != ".yaml" or not path.is_file():
             problems.append(Problem(path, 1, "the quizzes folder holds only <module>.yaml files"))
             continue
-        quiz = load_quiz(path, languages, problems)
+        quiz = load_quiz(path, languages, problems, step_ids)
         if quiz is None:
             continue
         if quiz.module_id not in declared:

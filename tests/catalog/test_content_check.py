@@ -31,6 +31,7 @@ def run_check(*args: str):
 def test_the_real_course_passes_the_check():
     result = run_check()
     assert result.exit_code == 0, result.stderr
+    assert result.stderr == "", "the real course gives warnings"
     assert "OK: 4 modules, no problems found." in result.stdout
     assert result.stdout.count("check of") == 4
 
@@ -82,6 +83,19 @@ def test_each_broken_fixture_fails_with_its_message(broken_course, case):
     assert result.exit_code == 1
     assert result.stderr.splitlines() == expected.splitlines()
     assert "OK:" not in result.stdout
+
+
+def test_a_check_whose_right_answer_is_the_longest_warns_but_passes(tmp_path, monkeypatch):
+    shutil.copytree(GOOD, tmp_path, dirs_exist_ok=True)
+    shutil.copytree(FIXTURES / "warning" / "longest-correct", tmp_path, dirs_exist_ok=True)
+    monkeypatch.chdir(tmp_path)
+    result = run_check("--content", "content", "--quizzes", "quizzes")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "quizzes/prov.yaml:1: warning: the correct option is the longest in 4 of 4 single-choice"
+        " questions (sv); write wrong options as long as the right one"
+    ]
+    assert "OK: 1 modules, no problems found." in result.stdout
 
 
 def test_publish_records_new_ids_and_then_the_check_passes(tmp_path, monkeypatch):

@@ -77,6 +77,10 @@ def test_passing_stores_the_attempt_and_shows_feedback_on_every_option(
     for question in module.quiz.questions:
         for option in question.options:
             assert option.explanation("sv") in html
+    for question in module.quiz.questions:
+        step = module.step_with_id(question.step_id)
+        assert step is not None, f"{question.id} names no step that teaches it"
+        assert f'<a href="/modules/{MODULE}/steps/{step.number}">Steg {step.number}:' in html
     [attempt] = attempts_of(app, user.id)
     assert attempt.passed and attempt.correct == total
     assert attempt.quiz_version == module.quiz.version

@@ -58,5 +58,11 @@ def _sqlite_connect(dbapi_connection, connection_record) -> None:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection) -> None:
+    """Begin SQLite transactions; with the sqlite_begin_immediate option, take the write lock first.
+
+    BEGIN IMMEDIATE makes a second writer wait for the first instead of both reading the same
+    rows and one of them failing when it writes (how the mail worker claims a message).
+    """
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get("sqlite_begin_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -1,15 +1,34 @@
-"""Sending e-mail: through SMTP in production, to instance/outbox/ in development."""
+"""E-mail: queued in the caller's transaction, delivered by `flask mail deliver`.
+
+Messages go out through SMTP in production and to instance/outbox/ in development. Bodies hold
+sign-in links, so neither a body nor a server's reply is ever logged or stored with an error.
+"""
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import sys
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
+from functools import partial
 from pathlib import Path
 
-from flask import current_app
+from flask import Flask, Response, current_app, g, has_app_context
+from sqlalchemy import select
+
+from course_app.extensions import db
+from course_app.models import OutgoingMail
+from course_app.models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+# The wait after the first, second … failed attempt; the last one repeats.
+BACKOFF = tuple(
+    timedelta(minutes=m) for m in (1, 5, 30, 2 * 60, 6 * 60, 12 * 60, 24 * 60)
+)
 
 
 def build_message(to: str, subject: str, body: str) -> EmailMessage:
@@ -44,10 +63,136 @@ def _send_outbox(message: EmailMessage) -> Path:
     return path
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send a plain-text e-mail with the configured backend."""
-    message = build_message(to, subject, body)
+def _send(message: EmailMessage) -> None:
     if current_app.config["MAIL_BACKEND"] == "smtp":
         _send_smtp(message)
     else:
         _send_outbox(message)
+
+
+def queue_mail(to: str, subject: str, body: str) -> OutgoingMail:
+    """Add a plain-text e-mail to the queue in the caller's transaction (flushed, not committed)."""
+    mail = OutgoingMail(to_address=to, subject=subject, body=body, next_attempt_at=utcnow())
+    db.session.add(mail)
+    db.session.flush()
+    if has_app_context():
+        g.mail_queued = True
+    return mail
+
+
+@dataclass
+class DeliveryReport:
+    """What one delivery round did."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    def __str__(self) -> str:
+        return f"sent {self.sent}, to retry {self.retrying}, given up {self.failed}"
+
+
+def deliver_pending(limit: int = 100) -> DeliveryReport:
+    """Send up to limit due messages, each in a transaction of its own, and commit each outcome."""
+    report = DeliveryReport()
+    for _ in range(limit):
+        outcome = _deliver_next()
+        if outcome is None:
+            break
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    return report
+
+
+def _due_message() -> OutgoingMail | None:
+    """Lock and return the oldest due unsent message; another runner skips it until we commit."""
+    if not db.session().in_transaction():
+        # On SQLite this takes the write lock now, so a second runner waits rather than
+        # reading the same row; PostgreSQL locks just the row (FOR UPDATE SKIP LOCKED).
+        db.session.connection(execution_options={"sqlite_begin_immediate": True})
+    statement = (
+        select(OutgoingMail)
+        .where(
+            OutgoingMail.sent_at.is_(None),
+            OutgoingMail.failed_at.is_(None),
+            OutgoingMail.next_attempt_at <= utcnow(),
+        )
+        .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    return db.session.scalars(statement).first()
+
+
+def _deliver_next() -> str | None:
+    """Send the next due message and commit what happened; return the outcome, None if idle."""
+    mail = _due_message()
+    if mail is None:
+        db.session.commit()  # ends the transaction (and SQLite's lock) without undoing the caller's
+        return None
+    try:
+        _send(build_message(mail.to_address, mail.subject, mail.body))
+    except Exception as exc:  # any failure is recorded, so one bad message cannot stall the queue
+        outcome = _record_failure(mail, exc)
+    else:
+        mail.sent_at = utcnow()
+        mail.last_error = None
+        outcome = "sent"
+    mail_id, attempts, error = mail.id, mail.attempts, mail.last_error
+    db.session.commit()
+    log.log(
+        logging.INFO if outcome == "sent" else logging.WARNING,
+        "mail delivery id=%s attempts=%s outcome=%s error=%s",
+        mail_id,
+        attempts,
+        outcome,
+        error or "-",
+        extra={"mail_id": mail_id, "attempts": attempts, "outcome": outcome},
+    )
+    return outcome
+
+
+def _record_failure(mail: OutgoingMail, exc: Exception) -> str:
+    """Count a failed attempt and schedule the next, or give up; return the outcome."""
+    now = utcnow()
+    mail.attempts += 1
+    mail.last_error = describe_error(exc)
+    if mail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        mail.failed_at = now
+        return "failed"
+    mail.next_attempt_at = now + BACKOFF[min(mail.attempts, len(BACKOFF)) - 1]
+    return "retrying"
+
+
+def describe_error(exc: Exception) -> str:
+    """Return the exception's class and SMTP code(s), never the server's words."""
+    codes: list[int] = []
+    if isinstance(exc, smtplib.SMTPResponseException):
+        codes = [exc.smtp_code]
+    elif isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = sorted({code for code, _ in exc.recipients.values()})
+    return " ".join([type(exc).__name__, *map(str, codes)])[:200]
+
+
+def _deliver_after_response(response: Response) -> Response:
+    """In development, send the mail a request queued once the response has gone."""
+    if (
+        g.get("mail_queued")
+        and current_app.config["MAIL_DELIVER_AFTER_REQUEST"]
+        and response.status_code < 500
+    ):
+        response.call_on_close(partial(_deliver_in, current_app._get_current_object()))
+    return response
+
+
+def _deliver_in(app: Flask) -> None:
+    # Runs after the request's context has ended, so only committed mail is seen.
+    with app.app_context():
+        try:
+            deliver_pending()
+        except Exception as exc:  # the worker will try again; the visitor has their page already
+            log.error("mail delivery after the request failed: %s", type(exc).__name__)
+
+
+def init_app(app: Flask) -> None:
+    """Deliver queued mail after each request that queued some, where so configured."""
+    app.after_request(_deliver_after_response)

@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -27,9 +28,7 @@ from course_app.auth.forms import (
 from course_app.extensions import db, limiter
 from course_app.i18n import SESSION_KEY as LOCALE_KEY
 from course_app.i18n import current_lang
-from course_app.learn.progress import GuestProgress, UserProgress
-from course_app.learn.services import current_catalog
-from course_app.mail import send_mail
+from course_app.mail import queue_mail
 from course_app.models import User
 from course_app.security import external_url, safe_next
 
@@ -46,14 +45,18 @@ def _email_key() -> str:
 
 
 def _sign_in(user: User, next_url: str | None):
-    """Keep the guest's progress and language, commit, then start a new session for user."""
+    """Start a new session for user, keep the language, and commit what sign-in carried over.
+
+    What the visitor did as a guest is handed to Flask-Login's user_logged_in receivers
+    (learn/ adopts the guest's progress) through g.session_before_sign_in.
+    """
     locale = session.get(LOCALE_KEY)
     if locale:
         user.locale = locale  # the latest explicit choice wins
-    UserProgress(user.id).adopt(GuestProgress(session), current_catalog().modules)
-    db.session.commit()
+    g.session_before_sign_in = dict(session)
     session.clear()
     login_user(user)
+    db.session.commit()
     session.permanent = True
     if locale:
         session[LOCALE_KEY] = locale
@@ -86,28 +89,27 @@ def login():
 @limiter.limit(_signin_limit, methods=["POST"])
 @limiter.limit(_signin_limit, methods=["POST"], key_func=_email_key)
 def request_link():
-    """Send a single-use sign-in link to the address, if it belongs to a user."""
+    """Queue a single-use sign-in link to the address, if it belongs to a user."""
     form = LinkRequestForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         status = 400 if form.errors else 200
         return render_template("auth/request_link.html", form=form), status
     user = services.find_user(form.email.data)
-    token = None
     if user is not None:
         token = services.create_signin_token(user, current_app.config["SIGNIN_LINK_MINUTES"])
+        _queue_link(user, token, form.next.data)
+    # The token and its e-mail are committed together; the page never waits for the mail server.
     db.session.commit()
-    if token is not None:
-        _send_link(user, token, form.next.data)
     return render_template("auth/link_sent.html", email=form.email.data)
 
 
-def _send_link(user: User, token: str, next_url: str | None) -> None:
+def _queue_link(user: User, token: str, next_url: str | None) -> None:
     minutes = current_app.config["SIGNIN_LINK_MINUTES"]
     with force_locale(user.locale or current_lang()):
         link = external_url("auth.use_link", token=token, next=safe_next(next_url))
         subject = _("Your sign-in link for Tryggt uppdrag")
         body = render_template("auth/email_link.txt", link=link, minutes=minutes)
-    send_mail(user.email, subject, body)
+    queue_mail(user.email, subject, body)
 
 
 @bp.route("/sign-in/link/<token>", methods=["GET", "POST"])

@@ -1,0 +1,34 @@
+"""E-mail waiting to be sent: written in the transaction that caused it, sent by a worker."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from course_app.extensions import db
+from course_app.models.base import UTCDateTime, utcnow
+
+
+class OutgoingMail(db.Model):
+    """One queued e-mail: sent once (sent_at), or given up after too many attempts (failed_at)."""
+
+    __tablename__ = "outgoing_mail"
+    # The worker asks for the oldest unsent message that is due.
+    __table_args__ = (Index("ix_outgoing_mail_due", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The exception's class and SMTP code only: server replies may quote the message.
+    last_error: Mapped[str | None] = mapped_column(String(200))
+
+    def __repr__(self) -> str:
+        return f"<OutgoingMail {self.id}>"

@@ -7,9 +7,10 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from course_app import cli, config, errors, i18n, security
+from course_app import cli, config, errors, i18n, mail, security
 from course_app.auth.views import bp as auth_bp
 from course_app.extensions import csrf, db, limiter, login_manager, migrate
+from course_app.learn import signals as learn_signals
 from course_app.learn.services import load_course
 from course_app.learn.views import bp as learn_bp
 from course_app.security_unit.views import bp as security_unit_bp
@@ -36,7 +37,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    mail.init_app(app)
     cli.init_app(app)
+    learn_signals.init_app(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(security_unit_bp)

@@ -9,8 +9,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from course_app.auth import services
+from course_app.demo import load_demo_roster
 from course_app.extensions import db
-from course_app.models import LocalContacts, Organisation, Role
+from course_app.mail_cli import mail_cli
+from course_app.models import LocalContacts, Organisation, Permission
 from course_app.security import external_url
 
 org_cli = AppGroup("org", help="Manage organisations.")
@@ -19,9 +21,13 @@ users_cli = AppGroup("users", help="Manage users.")
 DEMO_ORG = ("exempelkommun", "Exempelkommun")
 DEMO_PASSWORD = "demo-losenord-2026"
 DEMO_USERS = (
-    ("ledamot@exempelkommun.se", "Alex Ledamot", (Role.OFFICIAL,)),
-    ("gruppledare@exempelkommun.se", "Kim Gruppledare", (Role.OFFICIAL, Role.GROUP_CONTACT)),
-    ("sakerhet@exempelkommun.se", "Sam Säkerhet", (Role.SECURITY_UNIT,)),
+    ("ledamot@exempelkommun.se", "Alex Ledamot", (Permission.OFFICIAL,)),
+    (
+        "gruppledare@exempelkommun.se",
+        "Kim Gruppledare",
+        (Permission.OFFICIAL, Permission.GROUP_CONTACT),
+    ),
+    ("sakerhet@exempelkommun.se", "Sam Säkerhet", (Permission.SECURITY_UNIT,)),
 )
 # 070-174 06 xx is a range set aside for fiction; företagshälsovård is left empty on purpose,
 # so that the demo also shows what officials see when a contact is missing.
@@ -60,15 +66,17 @@ def _read_password() -> str:
 @click.option("--email", required=True)
 @click.option("--name", default="")
 @click.option(
-    "--role",
-    "roles",
+    "--permission",
+    "permissions",
     required=True,
     multiple=True,
-    type=click.Choice([r.value for r in Role]),
-    help="Repeat for several roles.",
+    type=click.Choice([r.value for r in Permission]),
+    help="Repeat for several permissions.",
 )
 @click.option("--link", is_flag=True, help="Print a sign-in link instead of reading a password.")
-def create_user(org_slug: str, email: str, name: str, roles: tuple[str, ...], link: bool) -> None:
+def create_user(
+    org_slug: str, email: str, name: str, permissions: tuple[str, ...], link: bool
+) -> None:
     """Create a user; the password is read from standard input unless --link is given."""
     org = db.session.scalar(db.select(Organisation).filter_by(slug=org_slug))
     if org is None:
@@ -78,11 +86,13 @@ def create_user(org_slug: str, email: str, name: str, roles: tuple[str, ...], li
     password = None if link else _read_password()
     if password is not None and len(password) < 12:
         raise click.ClickException("the password must be at least 12 characters long")
-    user = services.create_user(org, email, [Role(r) for r in roles], name=name, password=password)
+    user = services.create_user(
+        org, email, [Permission(r) for r in permissions], name=name, password=password
+    )
     minutes = current_app.config["SIGNIN_LINK_MINUTES"]
     token = services.create_signin_token(user, minutes) if link else None
     db.session.commit()
-    click.echo(f"Created user {user.email} in {org.slug} ({', '.join(roles)}).")
+    click.echo(f"Created user {user.email} in {org.slug} ({', '.join(permissions)}).")
     if token:
         with current_app.test_request_context():
             link = external_url("auth.use_link", token=token)
@@ -92,7 +102,7 @@ def create_user(org_slug: str, email: str, name: str, roles: tuple[str, ...], li
 @click.command("demo-data")
 @with_appcontext
 def demo_data() -> None:
-    """Create the demo organisation and one user of each role, and print their logins."""
+    """Create the demo organisation, its roster and one login of each kind; print the logins."""
     if current_app.config["APP_ENV"] == "production":
         raise click.ClickException("demo data is not loaded in production")
     org = db.session.scalar(db.select(Organisation).filter_by(slug=DEMO_ORG[0]))
@@ -100,13 +110,17 @@ def demo_data() -> None:
         org = services.create_organisation(*DEMO_ORG)
     if org.contacts is None:
         org.contacts = LocalContacts(**DEMO_CONTACTS)
-    for email, name, roles in DEMO_USERS:
-        if not services.email_taken(email):
-            services.create_user(org, email, list(roles), name=name, password=DEMO_PASSWORD)
+    logins = {}
+    for email, name, permissions in DEMO_USERS:
+        logins[email] = services.find_user(email) or services.create_user(
+            org, email, list(permissions), name=name, password=DEMO_PASSWORD
+        )
+    if load_demo_roster(org, current_app.extensions["catalog"], logins):
+        click.echo("Added the demo roster: 4 parties, 4 bodies, 41 officials and requirements.")
     db.session.commit()
     click.echo(f"\nDemo organisation: {DEMO_ORG[1]}. Demo logins (password: {DEMO_PASSWORD}):")
-    for email, name, roles in DEMO_USERS:
-        click.echo(f"  {email:32} {name} ({', '.join(r.value for r in roles)})")
+    for email, name, permissions in DEMO_USERS:
+        click.echo(f"  {email:32} {name} ({', '.join(r.value for r in permissions)})")
     click.echo("Open http://127.0.0.1:5000\n")
 
 
@@ -115,3 +129,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(org_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_data)
+    app.cli.add_command(mail_cli)

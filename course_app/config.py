@@ -45,6 +45,10 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", False),
         "MAIL_USE_SSL": _env_bool("MAIL_USE_SSL", False),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Tryggt uppdrag <no-reply@localhost>"),
+        # Queued mail is sent by `flask mail deliver`; in development also right after the request.
+        "MAIL_DELIVER_AFTER_REQUEST": _env_bool("MAIL_DELIVER_AFTER_REQUEST", env == "development"),
+        "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "8")),
+        "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", "14")),
         # Links in e-mails are built from this address, never from the request's Host header.
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
@@ -57,9 +61,12 @@ def from_environment(instance_path: str) -> dict:
     }
 
 
+ROSTER_MAX_BYTES = 2 * 1024 * 1024
+
 DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-    "MAX_CONTENT_LENGTH": 256 * 1024,
+    # A request may carry a roster file (spooled to disk); form fields stay small in memory.
+    "MAX_CONTENT_LENGTH": ROSTER_MAX_BYTES + 64 * 1024,
     "MAX_FORM_MEMORY_SIZE": 256 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -72,6 +79,7 @@ DEFAULTS = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
     "LANGUAGES": ("sv", "en"),
     "SIGNIN_LINK_MINUTES": 15,
+    "ROSTER_MAX_BYTES": ROSTER_MAX_BYTES,
     "SIGNIN_RATE_LIMIT": "10 per minute;50 per hour",
     "NOTE_MAX_LENGTH": 5000,
 }

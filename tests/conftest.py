@@ -6,15 +6,26 @@ import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 
 import flask_migrate
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
 from course_app import create_app
 from course_app.auth import services
 from course_app.extensions import db, limiter
-from course_app.models import Organisation, Role
+from course_app.models import (
+    Assignment,
+    AssignmentRole,
+    Audience,
+    Body,
+    Extent,
+    Organisation,
+    Party,
+    Permission,
+    Requirement,
+)
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -139,7 +150,10 @@ def create_user(app, create_org):
     default_org: list[int] = []
 
     def _create(
-        roles=(Role.OFFICIAL,), org: int | None = None, email: str | None = None, password=None
+        permissions=(Permission.OFFICIAL,),
+        org: int | None = None,
+        email: str | None = None,
+        password=None,
     ) -> UserInfo:
         if org is None:
             default_org or default_org.append(create_org())
@@ -147,10 +161,85 @@ def create_user(app, create_org):
         email = email or f"user{next(counter)}@example.se"
         with app.app_context():
             user = services.create_user(
-                db.session.get(Organisation, org), email, list(roles), password=password
+                db.session.get(Organisation, org), email, list(permissions), password=password
             )
             db.session.commit()
             return UserInfo(user.id, user.email, password, org)
+
+    return _create
+
+
+@pytest.fixture
+def create_assignment(app):
+    """Return a callable that gives a user a seat (party and body created by name if missing)."""
+
+    def _create(
+        user: UserInfo,
+        body: str | None = "Kommunfullmäktige",
+        party: str | None = "Exempelpartiet",
+        role: AssignmentRole = AssignmentRole.ORDINARIE,
+        extent: Extent = Extent.FRITID,
+        starts_on: date = date(2022, 10, 15),
+        ends_on: date | None = None,
+    ) -> int:
+        with app.app_context():
+            org = user.organisation_id
+            seat = Assignment(
+                organisation_id=org,
+                user_id=user.id,
+                body=_named(Body, org, body),
+                party=_named(Party, org, party),
+                role=role,
+                extent=extent,
+                starts_on=starts_on,
+                ends_on=ends_on,
+            )
+            db.session.add(seat)
+            db.session.commit()
+            return seat.id
+
+    return _create
+
+
+def _named(model, organisation_id: int, name: str | None):
+    if name is None:
+        return None
+    stmt = select(model).where(model.organisation_id == organisation_id, model.name == name)
+    found = db.session.scalar(stmt)
+    if found is None:
+        found = model(organisation_id=organisation_id, name=name)
+        db.session.add(found)
+    return found
+
+
+@pytest.fixture
+def create_requirement(app):
+    """Return a callable that requires modules of an organisation's officials for a period."""
+
+    def _create(
+        organisation_id: int,
+        module_ids: list[str],
+        election_year: int,
+        counts_from: date,
+        deadline: date,
+        audience: Audience = Audience.ALL,
+        roles: list[str] | None = None,
+        extents: list[str] | None = None,
+    ) -> int:
+        with app.app_context():
+            requirement = Requirement(
+                organisation_id=organisation_id,
+                election_year=election_year,
+                module_ids=module_ids,
+                audience=audience,
+                roles=roles or [],
+                extents=extents or [],
+                counts_from=counts_from,
+                deadline=deadline,
+            )
+            db.session.add(requirement)
+            db.session.commit()
+            return requirement.id
 
     return _create
 

@@ -1,10 +1,24 @@
 """Command-line tools for organisations, users and the demo data."""
 
+from datetime import date
+
 from sqlalchemy import select
 
 from course_app.cli import DEMO_PASSWORD, DEMO_USERS
 from course_app.extensions import db
-from course_app.models import LocalContacts, Organisation, Role, User
+from course_app.models import (
+    Assignment,
+    AssignmentRole,
+    Body,
+    Extent,
+    LocalContacts,
+    ModuleCompletion,
+    Organisation,
+    Party,
+    Permission,
+    Requirement,
+    User,
+)
 from tests.conftest import csrf_from
 
 
@@ -30,16 +44,19 @@ def test_users_create_reads_the_password_from_stdin(app, runner, create_org):
         "lund",
         "--email",
         "Ny@Lund.se",
-        "--role",
+        "--permission",
         "official",
-        "--role",
+        "--permission",
         "group_contact",
     ]
     result = runner.invoke(args=args, input="ett långt lösenord\n")
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(select(User).filter_by(email="ny@lund.se"))
-        assert {r.role for r in user.roles} == {Role.OFFICIAL, Role.GROUP_CONTACT}
+        assert {r.permission for r in user.permissions} == {
+            Permission.OFFICIAL,
+            Permission.GROUP_CONTACT,
+        }
         assert user.password_hash.startswith("$argon2id$")
     client = app.test_client()
     html = client.get("/sign-in").get_data(as_text=True)
@@ -58,12 +75,21 @@ def test_users_create_refuses_short_password_unknown_org_and_duplicates(
     app, runner, create_org, create_user
 ):
     create_org(slug="umea")
-    base = ["users", "create", "--org", "umea", "--role", "official", "--email"]
+    base = ["users", "create", "--org", "umea", "--permission", "official", "--email"]
     assert "at least 12" in runner.invoke(args=[*base, "a@umea.se"], input="kort\n").output
     assert (
         "no organisation"
         in runner.invoke(
-            args=["users", "create", "--org", "nope", "--role", "official", "--email", "b@x.se"],
+            args=[
+                "users",
+                "create",
+                "--org",
+                "nope",
+                "--permission",
+                "official",
+                "--email",
+                "b@x.se",
+            ],
             input="x" * 20 + "\n",
         ).output
     )
@@ -83,7 +109,7 @@ def test_users_create_with_a_sign_in_link(app, runner, create_org):
             "kiruna",
             "--email",
             "l@kiruna.se",
-            "--role",
+            "--permission",
             "security_unit",
             "--link",
         ]
@@ -99,7 +125,7 @@ def test_users_create_with_a_sign_in_link(app, runner, create_org):
     assert "l@kiruna.se" in client.get("/").get_data(as_text=True)
 
 
-def test_demo_data_creates_one_user_per_role_and_prints_logins(app, runner):
+def test_demo_data_creates_a_roster_and_one_login_per_permission(app, runner):
     first = runner.invoke(args=["demo-data"])
     second = runner.invoke(args=["demo-data"])
     assert first.exit_code == second.exit_code == 0
@@ -108,9 +134,24 @@ def test_demo_data_creates_one_user_per_role_and_prints_logins(app, runner):
     assert DEMO_PASSWORD in first.output
     with app.app_context():
         users = db.session.scalars(select(User)).all()
-        assert len(users) == len(DEMO_USERS)
-        roles = {r.role for u in users for r in u.roles}
-        assert roles == set(Role)
+        logins = [u for u in users if u.email in {e for e, _, _ in DEMO_USERS}]
+        assert len(logins) == len(DEMO_USERS)
+        permissions = {r.permission for u in logins for r in u.permissions}
+        assert permissions == set(Permission)
+        # A realistic roster, loaded once: a second run adds nothing.
+        assert 40 <= len(users) <= 50
+        parties = db.session.scalars(select(Party.name)).all()
+        bodies = db.session.scalars(select(Body.name)).all()
+        assert len(parties) == 4 and "Kommunstyrelsen" in bodies and len(bodies) == 4
+        seats = db.session.scalars(select(Assignment)).all()
+        assert {s.extent for s in seats} == set(Extent)
+        assert AssignmentRole.POLITISK_SEKRETERARE in {s.role for s in seats}
+        [requirement, *_] = db.session.scalars(select(Requirement)).all()
+        assert requirement.election_year == 2026
+        assert requirement.counts_from == date(2026, 1, 1)
+        done = db.session.scalars(select(ModuleCompletion.completed_at)).all()
+        assert any(at.date() < date(2026, 1, 1) for at in done)
+        assert any(at.date() >= date(2026, 1, 1) for at in done)
         [contacts] = db.session.scalars(select(LocalContacts)).all()
         assert contacts.security_phone and contacts.local_routine
         assert contacts.occupational_health == ""

@@ -144,6 +144,7 @@ PUBLIC = {
     "/static/<path:filename>",
 }
 SIGNED_IN_ONLY = {
+    "/my-training": "GET",
     "/my-notes": "GET",
     "/my-notes/export": "GET",
     "/my-notes/delete": "POST",

@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, update
 
 from course_app.extensions import db
-from course_app.models import Organisation, Role, SignInToken, User, UserRole
+from course_app.models import Organisation, Permission, SignInToken, User, UserPermission
 from course_app.models.base import utcnow
 
 # argon2id at RFC 9106's second recommendation (64 MiB, 3 passes, 4 lanes),
@@ -60,7 +60,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_signin_token(user: User, minutes: int) -> str:
+def create_signin_token(user: User, minutes: int, purpose: str = "link") -> str:
     """Store a new single-use sign-in token for user and return its secret."""
     token = secrets.token_urlsafe(32)
     db.session.add(
@@ -68,6 +68,7 @@ def create_signin_token(user: User, minutes: int) -> str:
             user=user,
             token_hash=_token_hash(token),
             expires_at=utcnow() + timedelta(minutes=minutes),
+            purpose=purpose,
         )
     )
     db.session.flush()
@@ -115,15 +116,19 @@ def create_organisation(slug: str, name: str) -> Organisation:
 
 
 def create_user(
-    org: Organisation, email: str, roles: list[Role], name: str = "", password: str | None = None
+    org: Organisation,
+    email: str,
+    permissions: list[Permission],
+    name: str = "",
+    password: str | None = None,
 ) -> User:
-    """Add a user to org with the given roles and, optionally, a password."""
+    """Add a user to org with the given permissions and, optionally, a password."""
     user = User(
         organisation=org,
         email=normalise_email(email),
         name=name,
         password_hash=hash_password(password) if password else None,
-        roles=[UserRole(role=role) for role in dict.fromkeys(roles)],
+        permissions=[UserPermission(permission=p) for p in dict.fromkeys(permissions)],
     )
     db.session.add(user)
     db.session.flush()

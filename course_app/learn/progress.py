@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import enum
 import secrets
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from course_app.catalog import Module, Quiz, Score, Step
@@ -21,6 +21,9 @@ from course_app.models import (
     StepProgress,
 )
 from course_app.models.base import utcnow
+from course_app.models.progress import NO_CYCLE
+from course_app.periods import start_of_day_utc
+from course_app.training import RequiredModule
 
 GUEST_KEY = "guest_progress"
 
@@ -39,6 +42,15 @@ class ModuleState:
     completed_at: datetime | None = None
     ticked: bool = False
     passed_at: datetime | None = None
+    # Set when a requirement asks for the module this period.
+    required: RequiredModule | None = None
+    # The latest completion from before the requirement's "counts from" date.
+    previous_completed_at: datetime | None = None
+
+    @property
+    def needs_retake(self) -> bool:
+        """Return True if the module was completed, but too early to count this period."""
+        return self.completed_at is None and self.previous_completed_at is not None
 
     @property
     def status(self) -> Status:
@@ -101,8 +113,15 @@ def _finished_at(done: dict[str, datetime], passed_at: datetime | None) -> datet
 class UserProgress:
     """Progress stored in the database for one signed-in user; writes flush, the view commits."""
 
-    def __init__(self, user_id: int):
+    def __init__(self, user_id: int, required: Mapping[str, RequiredModule] | None = None):
         self.user_id = user_id
+        self.required = dict(required or {})
+        # Work done before a requirement's "counts from" date does not count for it.
+        self.since = {m: start_of_day_utc(r.counts_from) for m, r in self.required.items()}
+
+    def _counts(self, module_id: str, at: datetime) -> bool:
+        since = self.since.get(module_id)
+        return since is None or at >= since
 
     def _mine(self, stmt, model, module_id: str | None = None, step_id: str | None = None):
         stmt = stmt.where(model.user_id == self.user_id)
@@ -115,23 +134,33 @@ class UserProgress:
     def overview(
         self, modules: Iterable[Module], only: str | None = None
     ) -> dict[str, ModuleState]:
-        """Return the state of each module, in three queries whatever the number of modules."""
+        """Return the state of each module, in four queries whatever the number of modules."""
         steps = select(StepProgress.module_id, StepProgress.step_id, StepProgress.completed_at)
         done: dict[str, dict[str, datetime]] = {}
         for mod, step, at in db.session.execute(self._mine(steps, StepProgress, only)):
-            done.setdefault(mod, {})[step] = at
+            if self._counts(mod, at):
+                done.setdefault(mod, {})[step] = at
         completions = select(ModuleCompletion.module_id, ModuleCompletion.completed_at)
-        completed = dict(db.session.execute(self._mine(completions, ModuleCompletion, only)).all())
+        current: dict[str, datetime] = {}
+        previous: dict[str, datetime] = {}
+        for mod, at in db.session.execute(self._mine(completions, ModuleCompletion, only)):
+            latest = current if self._counts(mod, at) else previous
+            latest[mod] = max(at, latest.get(mod, at))
         ticks = select(ChecklistTick.module_id).distinct()
         ticked = set(db.session.scalars(self._mine(ticks, ChecklistTick, only)))
-        passes = select(QuizAttempt.module_id, func.min(QuizAttempt.submitted_at)).where(
-            QuizAttempt.passed
-        )
-        passes = self._mine(passes, QuizAttempt, only).group_by(QuizAttempt.module_id)
-        passed = dict(db.session.execute(passes).all())
+        passes = select(QuizAttempt.module_id, QuizAttempt.submitted_at).where(QuizAttempt.passed)
+        passed: dict[str, datetime] = {}
+        for mod, at in db.session.execute(self._mine(passes, QuizAttempt, only)):
+            if self._counts(mod, at):
+                passed[mod] = min(at, passed.get(mod, at))
         return {
             m.id: ModuleState(
-                done.get(m.id, {}), completed.get(m.id), m.id in ticked, passed.get(m.id)
+                done.get(m.id, {}),
+                current.get(m.id),
+                m.id in ticked,
+                passed.get(m.id),
+                self.required.get(m.id),
+                previous.get(m.id),
             )
             for m in modules
         }
@@ -202,6 +231,17 @@ class UserProgress:
         )
 
     def _add_step(self, module: Module, step: Step, version: str, at: datetime) -> None:
+        since = self.since.get(module.id)
+        if since is not None:
+            # Done in an earlier period: mark it done again now, for this one.
+            stale = self._mine(update(StepProgress), StepProgress, module.id, step.id)
+            refreshed = db.session.execute(
+                stale.where(StepProgress.completed_at < since)
+                .values(content_version=version, completed_at=at)
+                .execution_options(synchronize_session=False)
+            )
+            if refreshed.rowcount:
+                return
         _insert_once(
             StepProgress(
                 user_id=self.user_id,
@@ -227,6 +267,9 @@ class UserProgress:
                 user_id=self.user_id,
                 module_id=module.id,
                 module_version=module.version,
+                counts_from=self.required[module.id].counts_from
+                if module.id in self.required
+                else NO_CYCLE,
                 completed_at=at or utcnow(),
             )
         )
@@ -397,8 +440,10 @@ def _insert_once(row) -> bool:
     return True
 
 
-def progress_for(user, session: MutableMapping) -> UserProgress | GuestProgress:
-    """Return the progress store for the current visitor."""
+def progress_for(
+    user, session: MutableMapping, required: Mapping[str, RequiredModule] | None = None
+) -> UserProgress | GuestProgress:
+    """Return the progress store for the current visitor; required only counts when signed in."""
     if user is not None and user.is_authenticated:
-        return UserProgress(user.id)
+        return UserProgress(user.id, required)
     return GuestProgress(session)

@@ -31,19 +31,28 @@ from course_app.learn.forms import (
     order_options,
     step_form,
 )
+from course_app.learn.my_training import completions_of
 from course_app.learn.notes import delete_notes_of, notes_of
 from course_app.learn.progress import Attempt, progress_for
 from course_app.learn.services import current_catalog, current_lang, get_module, get_step
+from course_app.training import required_today
 
 bp = Blueprint("learn", __name__, template_folder="templates")
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def _progress():
+    """Return the visitor's progress store, counting only this period's work where required."""
+    if not current_user.is_authenticated:
+        return progress_for(current_user, session)
+    return progress_for(current_user, session, required_today(current_user))
 
 
 @bp.get("/")
 def overview():
     """Show the course as a task list, each module with its status in words."""
     modules = current_catalog().modules
-    states = progress_for(current_user, session).overview(modules)
+    states = _progress().overview(modules)
     return render_template(
         "learn/overview.html", modules=modules, states=states, lang=current_lang()
     )
@@ -53,7 +62,7 @@ def overview():
 def module(module_id: str):
     """Show a module's introduction and its three steps."""
     mod = get_module(module_id)
-    state = progress_for(current_user, session).state(mod)
+    state = _progress().state(mod)
     return render_template("learn/module.html", module=mod, state=state, lang=current_lang())
 
 
@@ -92,7 +101,7 @@ def step(module_id: str, number: int):
     """Show a step; on POST save the checklist and notes, and mark it done if asked."""
     mod = get_module(module_id)
     stp = get_step(mod, number)
-    progress = progress_for(current_user, session)
+    progress = _progress()
     form = _build_form(mod, stp, progress)
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
@@ -183,7 +192,7 @@ def check(module_id: str):
     """Show the knowledge check; on POST score it, store the attempt once, show the result."""
     mod = get_module(module_id)
     quiz = _quiz_of(mod)
-    progress = progress_for(current_user, session)
+    progress = _progress()
     if request.method == "GET":
         return _render_check(mod, progress, _fresh_check_form(quiz))
     form = _with_token(check_form(quiz, current_lang()))
@@ -207,7 +216,7 @@ def check_result(module_id: str):
     """Show the latest attempt with feedback on every option, and earlier attempts."""
     mod = get_module(module_id)
     quiz = _quiz_of(mod)
-    progress = progress_for(current_user, session)
+    progress = _progress()
     attempts = progress.attempts(mod)
     if not attempts:
         return redirect(url_for("learn.check", module_id=mod.id))
@@ -232,7 +241,7 @@ def stale_form(error: CSRFError):
     stp = mod.step(args.get("number", 0)) if mod else None
     if request.endpoint != "learn.step" or request.method != "POST" or stp is None:
         return render_template("errors/csrf.html"), 400
-    progress = progress_for(current_user, session)
+    progress = _progress()
     form = _build_form(mod, stp, progress, formdata=request.form)
     unsaved = {}
     if not current_user.is_authenticated:
@@ -245,12 +254,32 @@ def stale_form(error: CSRFError):
 
 
 def _stale_check(mod: Module):
-    progress = progress_for(current_user, session)
+    progress = _progress()
     if request.form.get("version", mod.quiz.version) != mod.quiz.version:
         return _render_check(mod, progress, _fresh_check_form(mod.quiz), 409, changed=True)
     form = _with_token(check_form(mod.quiz, current_lang(), formdata=request.form))
     form.version.data = mod.quiz.version
     return _render_check(mod, progress, form, 400, stale=True)
+
+
+@bp.get("/my-training")
+@login_required
+def my_training():
+    """Show what training is required of me this period, what I have done and what is left."""
+    catalog = current_catalog()
+    progress = _progress()
+    states = progress.overview(catalog.modules)
+    required = [m for m in catalog.modules if states[m.id].required]
+    left = [m for m in required if states[m.id].completed_at is None]
+    history = completions_of(current_user.id, catalog, current_lang())
+    return render_template(
+        "learn/my_training.html",
+        required=required,
+        left=left,
+        states=states,
+        history=history,
+        lang=current_lang(),
+    )
 
 
 @bp.get("/my-notes")

@@ -1,5 +1,6 @@
-"""The database models: learner state only; course text lives in content/."""
+"""The database models: learner state, the roster and requirements (course text is in content/)."""
 
+from course_app.models.mail import OutgoingMail
 from course_app.models.organisation import LocalContacts, Organisation
 from course_app.models.progress import (
     ChecklistTick,
@@ -8,18 +9,39 @@ from course_app.models.progress import (
     ReflectionNote,
     StepProgress,
 )
-from course_app.models.user import Role, SignInToken, User, UserRole
+from course_app.models.roster import (
+    Assignment,
+    AssignmentRole,
+    Audience,
+    Body,
+    BodyKind,
+    Extent,
+    Party,
+    Requirement,
+    RosterImport,
+)
+from course_app.models.user import Permission, SignInToken, User, UserPermission
 
 __all__ = [
+    "Assignment",
+    "AssignmentRole",
+    "Audience",
+    "Body",
+    "BodyKind",
     "ChecklistTick",
+    "Extent",
     "LocalContacts",
     "ModuleCompletion",
     "Organisation",
+    "OutgoingMail",
+    "Party",
     "QuizAttempt",
     "ReflectionNote",
-    "Role",
+    "Requirement",
+    "RosterImport",
+    "Permission",
     "SignInToken",
     "StepProgress",
     "User",
-    "UserRole",
+    "UserPermission",
 ]

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course_app.extensions import db
@@ -13,6 +23,8 @@ from course_app.models.base import UTCDateTime, utcnow
 ID_LENGTH = 64
 VERSION_LENGTH = 64
 TOKEN_LENGTH = 64
+# The cycle of a completion recorded while no requirement asked for the module.
+NO_CYCLE = date(1970, 1, 1)
 
 
 class StepProgress(db.Model):
@@ -30,15 +42,25 @@ class StepProgress(db.Model):
 
 
 class ModuleCompletion(db.Model):
-    """A module completed; stored once and never recomputed."""
+    """A module completed; never rewritten or deleted, so every period keeps its evidence.
+
+    `counts_from` is the requirement's "counts from" date the completion was made against
+    (NO_CYCLE when none asked for it): one completion per official, module and cycle. The
+    foreign key refuses to delete a user who has completions: deactivate them instead.
+    """
 
     __tablename__ = "module_completions"
-    __table_args__ = (UniqueConstraint("user_id", "module_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_id", "counts_from"),
+        Index("ix_module_completions_module_time", "module_id", "completed_at"),
+        Index("ix_module_completions_user_module_time", "user_id", "module_id", "completed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     module_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     module_version: Mapped[str] = mapped_column(String(VERSION_LENGTH))
+    counts_from: Mapped[date] = mapped_column(Date, default=NO_CYCLE)
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -81,7 +103,7 @@ class QuizAttempt(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     module_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     quiz_version: Mapped[str] = mapped_column(String(VERSION_LENGTH))
     token: Mapped[str] = mapped_column(String(TOKEN_LENGTH))

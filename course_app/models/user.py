@@ -1,4 +1,4 @@
-"""Users, their roles, and single-use sign-in links."""
+"""Users, their permissions in the app, and single-use sign-in links."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from course_app.models.base import UTCDateTime, utcnow
 from course_app.models.organisation import Organisation
 
 
-class Role(enum.StrEnum):
+class Permission(enum.StrEnum):
+    """What a user may do in the app (not the seat they hold: see AssignmentRole)."""
+
     OFFICIAL = "official"
     GROUP_CONTACT = "group_contact"
     SECURITY_UNIT = "security_unit"
@@ -30,12 +32,13 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     locale: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(default=True)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Part of the signed-in session's id: raising it at sign-out ends every copy of the session.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
-    roles: Mapped[list[UserRole]] = relationship(
+    permissions: Mapped[list[UserPermission]] = relationship(
         back_populates="user", lazy="selectin", cascade="all, delete-orphan"
     )
 
@@ -47,26 +50,28 @@ class User(UserMixin, db.Model):
         """Return the id kept in the session: the user's id and session version."""
         return f"{self.id}:{self.session_version}"
 
-    def has_role(self, role: Role) -> bool:
-        """Return True if the user holds the given role."""
-        return any(r.role == role for r in self.roles)
+    def has_permission(self, permission: Permission) -> bool:
+        """Return True if the user holds the given permission."""
+        return any(p.permission == permission for p in self.permissions)
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
 
 
-class UserRole(db.Model):
-    __tablename__ = "user_roles"
+class UserPermission(db.Model):
+    __tablename__ = "user_permissions"
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]),
+    permission: Mapped[Permission] = mapped_column(
+        Enum(
+            Permission, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]
+        ),
         primary_key=True,
     )
 
-    user: Mapped[User] = relationship(back_populates="roles")
+    user: Mapped[User] = relationship(back_populates="permissions")
 
 
 class SignInToken(db.Model):
@@ -78,6 +83,8 @@ class SignInToken(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64))
+    # "link" (asked for on the sign-in page) or "invitation" (sent when an import adds someone).
+    purpose: Mapped[str] = mapped_column(String(16), default="link", server_default="link")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 from course_app import create_app
 from course_app.auth import services
 from course_app.extensions import db
-from course_app.models import Organisation, Role
+from course_app.models import Organisation, Permission
 from tests.browser.helpers import ERRORS, SCRIPTLESS, watch, watch_without_javascript
 from tests.conftest import TEST_PASSWORD, make_config
 
@@ -69,20 +69,20 @@ class LiveServer:
         self, password: str | None = TEST_PASSWORD, org_id: int | None = None
     ) -> Official:
         """Add an official with a unique e-mail address, committed so that the server sees it."""
-        return self._create_user([Role.OFFICIAL], password, org_id)
+        return self._create_user([Permission.OFFICIAL], password, org_id)
 
     def create_security_unit(
         self, password: str | None = TEST_PASSWORD, org_id: int | None = None
     ) -> Official:
         """Add a member of the security unit (who edits the organisation's local contacts)."""
-        return self._create_user([Role.SECURITY_UNIT], password, org_id)
+        return self._create_user([Permission.SECURITY_UNIT], password, org_id)
 
-    def _create_user(self, roles: list[Role], password: str | None, org_id: int | None):
-        prefix = "security" if Role.SECURITY_UNIT in roles else "official"
+    def _create_user(self, permissions: list[Permission], password: str | None, org_id: int | None):
+        prefix = "security" if Permission.SECURITY_UNIT in permissions else "official"
         email = f"{prefix}-{uuid.uuid4().hex[:12]}@example.se"
         with self.app.app_context():
             org = db.session.get(Organisation, org_id or self.org_id)
-            user = services.create_user(org, email, roles, password=password)
+            user = services.create_user(org, email, permissions, password=password)
             db.session.commit()
             return Official(user.id, email, password)
 

@@ -16,7 +16,7 @@ def question(*options: Option, multiple: bool = False) -> Question:
 
 
 def test_only_a_strictly_longest_correct_option_counts():
-    assert correct_is_longest(question(option("a", "long answer", True), option("b", "short")), "sv")
+    assert correct_is_longest(question(option("a", "long one", True), option("b", "short")), "sv")
     assert not correct_is_longest(question(option("a", "same", True), option("b", "four")), "sv")
     assert not correct_is_longest(question(option("a", "ok", True), option("b", "longer")), "sv")
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from course_app.extensions import db
-from course_app.models import ReflectionNote, Role
+from course_app.models import Permission, ReflectionNote
 from tests.conftest import csrf_from
 
 STEP = "/modules/organisation/steps/{}"
@@ -64,13 +64,16 @@ def test_delete_needs_confirmation_then_deletes_only_mine(
     assert bodies == ["Någon annans"]
 
 
-@pytest.mark.parametrize("roles", [(Role.OFFICIAL,), (Role.GROUP_CONTACT,), (Role.SECURITY_UNIT,)])
-def test_nobody_else_reaches_my_notes(app, client, create_user, login_as, module, roles):
+@pytest.mark.parametrize(
+    "permissions",
+    [(Permission.OFFICIAL,), (Permission.GROUP_CONTACT,), (Permission.SECURITY_UNIT,)],
+)
+def test_nobody_else_reaches_my_notes(app, client, create_user, login_as, module, permissions):
     author = create_user()
     author_client = app.test_client()
     login_as(author_client, author)
     _write(author_client, module, 1, "Bara min")
-    login_as(client, create_user(roles=roles, org=author.organisation_id))
+    login_as(client, create_user(permissions=permissions, org=author.organisation_id))
     assert "Bara min" not in client.get("/my-notes").get_data(as_text=True)
     assert "Bara min" not in client.get("/my-notes/export").get_data(as_text=True)
 

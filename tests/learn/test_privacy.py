@@ -4,16 +4,16 @@ import pytest
 from sqlalchemy import select
 
 from course_app.extensions import db
-from course_app.models import ReflectionNote, Role
+from course_app.models import Permission, ReflectionNote
 from tests.conftest import csrf_from
 
 STEP = "/modules/organisation/steps/1"
 SECRET = "Min privata tanke om hotet i mejlet"
 
 OTHERS = {
-    "another official": (Role.OFFICIAL,),
-    "a group contact": (Role.OFFICIAL, Role.GROUP_CONTACT),
-    "the security unit": (Role.SECURITY_UNIT,),
+    "another official": (Permission.OFFICIAL,),
+    "a group contact": (Permission.OFFICIAL, Permission.GROUP_CONTACT),
+    "the security unit": (Permission.SECURITY_UNIT,),
 }
 
 
@@ -34,7 +34,7 @@ def author_note(app, create_user, login_as, question):
 
 @pytest.mark.parametrize("who", OTHERS)
 def test_nobody_else_sees_the_note(app, create_user, login_as, author_note, who):
-    other = create_user(roles=OTHERS[who], org=author_note.organisation_id)
+    other = create_user(permissions=OTHERS[who], org=author_note.organisation_id)
     client = app.test_client()
     login_as(client, other)
     assert SECRET not in client.get(STEP).get_data(as_text=True)
@@ -43,7 +43,7 @@ def test_nobody_else_sees_the_note(app, create_user, login_as, author_note, who)
 
 @pytest.mark.parametrize("who", OTHERS)
 def test_nobody_else_can_change_the_note(app, create_user, login_as, author_note, question, who):
-    other = create_user(roles=OTHERS[who], org=author_note.organisation_id)
+    other = create_user(permissions=OTHERS[who], org=author_note.organisation_id)
     client = app.test_client()
     login_as(client, other)
     html = client.get(STEP).get_data(as_text=True)

@@ -1,0 +1,95 @@
+"""What training is required of an official now: read from the roster and the requirements.
+
+Shared by the official's pages (learn/) and the security unit's (security_unit/); reads only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+
+from course_app.extensions import db
+from course_app.models import Assignment, Requirement
+from course_app.models.base import utcnow
+from course_app.periods import local_date
+
+
+@dataclass(frozen=True)
+class RequiredModule:
+    """A module required of one official for a mandate period."""
+
+    module_id: str
+    election_year: int
+    counts_from: date
+    deadline: date
+
+    @property
+    def period_label(self) -> str:
+        """Return the period as "2026–2030"."""
+        return f"{self.election_year}–{self.election_year + 4}"
+
+
+def in_office_on(day: date):
+    """Return the condition that an assignment runs on day."""
+    return (Assignment.starts_on <= day) & or_(
+        Assignment.ends_on.is_(None), Assignment.ends_on >= day
+    )
+
+
+def requirements_in_force(requirements: list[Requirement], day: date) -> list[Requirement]:
+    """Return the requirements of the latest period whose training already counts on day."""
+    started = [r for r in requirements if r.counts_from <= day]
+    if not started:
+        return []
+    year = max(r.election_year for r in started)
+    return [r for r in started if r.election_year == year]
+
+
+def merge_required(
+    requirements: list[Requirement], assignments: list[Assignment]
+) -> dict[str, RequiredModule]:
+    """Return the modules the requirements ask of someone holding assignments, by module id.
+
+    Where two requirements ask for one module, the earlier deadline and the later
+    "counts from" date win: the stricter reading.
+    """
+    required: dict[str, RequiredModule] = {}
+    for req in requirements:
+        if not any(req.applies_to(a) for a in assignments):
+            continue
+        for module_id in req.module_ids:
+            new = RequiredModule(module_id, req.election_year, req.counts_from, req.deadline)
+            old = required.get(module_id)
+            if old is not None:
+                new = RequiredModule(
+                    module_id,
+                    new.election_year,
+                    max(old.counts_from, new.counts_from),
+                    min(old.deadline, new.deadline),
+                )
+            required[module_id] = new
+    return required
+
+
+def required_of(user_id: int, organisation_id: int, day: date) -> dict[str, RequiredModule]:
+    """Return the modules required of the user on day, by module id, in one query."""
+    pairs = db.session.execute(
+        select(Requirement, Assignment)
+        .join(Assignment, Assignment.organisation_id == Requirement.organisation_id)
+        .where(
+            Requirement.organisation_id == organisation_id,
+            Requirement.counts_from <= day,
+            Assignment.user_id == user_id,
+            in_office_on(day),
+        )
+    ).all()
+    requirements = requirements_in_force(list({r.id: r for r, _ in pairs}.values()), day)
+    assignments = list({a.id: a for _, a in pairs}.values())
+    return merge_required(requirements, assignments)
+
+
+def required_today(user) -> dict[str, RequiredModule]:
+    """Return the modules required of a signed-in user today (Stockholm), by module id."""
+    return required_of(user.id, user.organisation_id, local_date(utcnow()))

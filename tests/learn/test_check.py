@@ -309,7 +309,8 @@ def test_a_guest_who_does_the_whole_course_fits_in_the_session_cookie(client, ap
     assert cookie is not None
     assert len(cookie.value) < 3000, len(cookie.value)
     overview = client.get("/").get_data(as_text=True)
-    assert "Du har gått klart 4 av 4 moduler." in overview
+    total = len(app.extensions["catalog"].modules)
+    assert f"Du har gått klart {total} av {total} moduler." in overview
 
 
 def option_order(html: str, question_id: str) -> list[str]:

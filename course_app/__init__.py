@@ -9,7 +9,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from course_app import cli, config, errors, i18n, mail, security
 from course_app.auth.views import bp as auth_bp
-from course_app.extensions import csrf, db, limiter, login_manager, migrate
+from course_app.extensions import (
+    begin_writes_immediately,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+)
 from course_app.learn import signals as learn_signals
 from course_app.learn.services import load_course
 from course_app.learn.views import bp as learn_bp
@@ -30,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     db.init_app(app)
+    app.before_request(begin_writes_immediately)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -54,6 +55,9 @@ def _sqlite_connect(dbapi_connection, connection_record) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        # Readers never wait for the writer, and a second writer waits its turn for 15 s.
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA busy_timeout=15000")
 
 
 @event.listens_for(Engine, "begin")
@@ -66,3 +70,14 @@ def _sqlite_begin(connection) -> None:
     if connection.dialect.name == "sqlite":
         immediate = connection.get_execution_options().get("sqlite_begin_immediate", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_writes_immediately() -> None:
+    """On SQLite, let a POST request's transaction take the write lock at its start.
+
+    Two requests that both read and then write would otherwise deadlock, and one would fail
+    with "database is locked"; with the lock taken first, the second waits its turn. Run
+    before anything in the request touches the database.
+    """
+    if request.method == "POST" and db.engine.dialect.name == "sqlite":
+        db.session.connection(execution_options={"sqlite_begin_immediate": True})

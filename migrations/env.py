@@ -49,9 +49,19 @@ def run_migrations_online() -> None:
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", _skip_empty_revisions)
     with _engine().connect() as connection:
-        context.configure(connection=connection, target_metadata=_metadata(), **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        # SQLite alters a table by copying it and dropping the old one; with foreign keys on,
+        # dropping a parent table would delete its children's rows. The pragma only takes
+        # effect outside a transaction, so it is set on the driver's connection first.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=connection, target_metadata=_metadata(), **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

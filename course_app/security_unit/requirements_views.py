@@ -1,0 +1,150 @@
+"""The security unit's requirements: which modules, for whom, by when, for each mandate period."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from course_app.extensions import db
+from course_app.i18n import current_lang
+from course_app.learn.services import current_catalog
+from course_app.models import Audience, Requirement
+from course_app.models.base import utcnow
+from course_app.periods import default_deadline, local_date
+from course_app.security_unit import requirements
+from course_app.security_unit.blueprint import bp, unit_required
+from course_app.security_unit.labels import EXTENT_LABELS, ROLE_LABELS
+from course_app.security_unit.requirements_forms import (
+    AUDIENCE_LABELS,
+    RequirementForm,
+    period_label,
+)
+from course_app.security_unit.scoping import get_in_org
+
+
+def _today():
+    return local_date(utcnow())
+
+
+def module_titles() -> dict[str, str]:
+    """Return the course's module titles in the current language, by module id, in order."""
+    lang = current_lang()
+    return {module.id: module.text(lang).title for module in current_catalog().modules}
+
+
+def audience_lines(requirement: Requirement) -> list[str]:
+    """Return for whom the requirement is, in words, one line per kind of choice."""
+    if requirement.audience != Audience.SELECTED:
+        return [str(AUDIENCE_LABELS[requirement.audience])]
+    lines = []
+    if requirement.roles:
+        roles = ", ".join(str(ROLE_LABELS[r]) for r in requirement.roles if r in ROLE_LABELS)
+        lines.append(_("Roles: %(roles)s", roles=roles))
+    if requirement.extents:
+        extents = ", ".join(
+            str(EXTENT_LABELS[e]) for e in requirement.extents if e in EXTENT_LABELS
+        )
+        lines.append(_("Extents: %(extents)s", extents=extents))
+    return lines
+
+
+@bp.get("/requirements", endpoint="requirements")
+@unit_required
+def list_requirements():
+    """Show the organisation's requirements, grouped by period, newest period first."""
+    rows = list(db.session.scalars(requirements.requirements_of(current_user.organisation_id)))
+    return render_template(
+        "security_unit/requirements.html",
+        periods=requirements.by_period(rows),
+        titles=module_titles(),
+        audience_lines=audience_lines,
+        period_label=period_label,
+    )
+
+
+def _prepare(form: RequirementForm, keep_year: int | None = None) -> RequirementForm:
+    years = requirements.period_choices(_today(), keep_year)
+    form.election_year.choices = [SelectChoice(year, period_label(year)) for year in years]
+    form.module_ids.choices = [SelectChoice(i, title) for i, title in module_titles().items()]
+    return form
+
+
+def _render(form: RequirementForm, requirement: Requirement | None, status: int = 200, **extra):
+    chosen = form.election_year.data
+    choosable = {choice.value for choice in form.election_year.choices}
+    suggested = chosen if chosen in choosable else requirements.suggested_period(_today())
+    return render_template(
+        "security_unit/requirement_form.html",
+        form=form,
+        requirement=requirement,
+        example_period=period_label(suggested),
+        example_deadline=default_deadline(suggested),
+        **extra,
+    ), status
+
+
+def _values(form: RequirementForm) -> requirements.RequirementValues:
+    return requirements.RequirementValues(
+        election_year=form.election_year.data,
+        module_ids=form.module_ids.data,
+        audience=Audience(form.audience.data),
+        roles=form.roles.data or [],
+        extents=form.extents.data or [],
+        deadline=form.deadline.data,
+        counts_from=form.counts_from.data,
+    )
+
+
+def _saved():
+    db.session.commit()
+    flash(_("The requirement has been saved."), "success")
+    return redirect(url_for("security_unit.requirements"))
+
+
+@bp.route("/requirements/new", methods=["GET", "POST"])
+@unit_required
+def new_requirement():
+    """Let the security unit require modules of some officials for a period."""
+    if request.method == "GET":
+        defaults = requirements.default_values(requirements.suggested_period(_today()))
+        return _render(_prepare(RequirementForm(data=defaults)), None)
+    form = _prepare(RequirementForm())
+    if not form.validate_on_submit():
+        return _render(form, None, 400)
+    org, user = current_user.organisation_id, current_user.id
+    requirements.create_requirement(org, user, _values(form))
+    return _saved()
+
+
+@bp.route("/requirements/<int:requirement_id>", methods=["GET", "POST"])
+@unit_required
+def edit_requirement(requirement_id: int):
+    """Let the security unit change a requirement; stored completions stay as they are."""
+    requirement = get_in_org(Requirement, requirement_id)
+    if request.method == "GET":
+        form = RequirementForm(obj=requirement)
+        form.audience.data = requirement.audience.value
+        return _render(_prepare(form, requirement.election_year), requirement)
+    form = _prepare(RequirementForm(), requirement.election_year)
+    if not form.validate_on_submit():
+        return _render(form, requirement, 400)
+    requirements.update_requirement(requirement, current_user.id, _values(form))
+    return _saved()
+
+
+FORM_ENDPOINTS = ("security_unit.new_requirement", "security_unit.edit_requirement")
+
+
+def stale_form():
+    """Show a requirement form whose CSRF token expired again, with what was typed (400).
+
+    For the area's CSRFError handler, when request.endpoint is in FORM_ENDPOINTS and the user
+    is the security unit; raises NotFound (404) for another organisation's requirement.
+    """
+    requirement_id = (request.view_args or {}).get("requirement_id")
+    requirement = get_in_org(Requirement, requirement_id) if requirement_id else None
+    keep = requirement.election_year if requirement else None
+    form = _prepare(RequirementForm(formdata=request.form), keep)
+    return _render(form, requirement, 400, stale=True)

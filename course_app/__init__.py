@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from course_app import cli, config, errors, i18n, mail, security
 from course_app.auth.views import bp as auth_bp
 from course_app.extensions import (
+    allow_uploads,
     begin_writes_immediately,
     csrf,
     db,
@@ -37,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     db.init_app(app)
+    app.before_request(allow_uploads)
     app.before_request(begin_writes_immediately)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
     csrf.init_app(app)

@@ -65,8 +65,9 @@ ROSTER_MAX_BYTES = 2 * 1024 * 1024
 
 DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-    # A request may carry a roster file (spooled to disk); form fields stay small in memory.
-    "MAX_CONTENT_LENGTH": ROSTER_MAX_BYTES + 64 * 1024,
+    "MAX_CONTENT_LENGTH": 256 * 1024,
+    # Endpoints that may receive a file larger than MAX_CONTENT_LENGTH (spooled to disk).
+    "UPLOAD_LIMITS": {"security_unit.upload_roster": ROSTER_MAX_BYTES + 64 * 1024},
     "MAX_FORM_MEMORY_SIZE": 256 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

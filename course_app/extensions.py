@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import request
+from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -81,3 +81,13 @@ def begin_writes_immediately() -> None:
     """
     if request.method == "POST" and db.engine.dialect.name == "sqlite":
         db.session.connection(execution_options={"sqlite_begin_immediate": True})
+
+
+def allow_uploads() -> None:
+    """Raise the request size limit for the endpoints in UPLOAD_LIMITS (a roster file).
+
+    Runs before the CSRF check reads the form, so the larger limit is in force when it does.
+    """
+    limit = current_app.config["UPLOAD_LIMITS"].get(request.endpoint)
+    if limit:
+        request.max_content_length = limit

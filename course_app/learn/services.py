@@ -7,6 +7,9 @@ from flask import Flask, abort, current_app
 from course_app.catalog import Catalog, Module, Step, load_catalog
 from course_app.i18n import current_lang
 
+# Parsed catalogs by (content folder, quiz folder, languages…): one parse per process.
+_CATALOGS: dict[tuple[str, ...], Catalog] = {}
+
 __all__ = ["current_catalog", "current_lang", "get_module", "get_step", "load_course"]
 
 
@@ -32,7 +35,11 @@ def get_step(module: Module, number: int) -> Step:
 
 
 def load_course(app: Flask) -> Catalog:
-    """Load content/ and quizzes/ once for the process, with links between pages as addresses."""
+    """Load content/ and quizzes/ once per process, with links between pages as addresses.
+
+    Every app of the process that reads the same folders shares the parsed catalog: it is
+    frozen, and the course pages' addresses are the same in every app.
+    """
     urls = app.url_map.bind("localhost")
 
     def link_for(module_id: str, number: int | None) -> str:
@@ -40,6 +47,7 @@ def load_course(app: Flask) -> Catalog:
             return urls.build("learn.module", {"module_id": module_id})
         return urls.build("learn.step", {"module_id": module_id, "number": number})
 
-    return load_catalog(
-        app.config["CONTENT_DIR"], app.config["QUIZ_DIR"], app.config["LANGUAGES"], link_for
-    )
+    key = (str(app.config["CONTENT_DIR"]), str(app.config["QUIZ_DIR"]), *app.config["LANGUAGES"])
+    if key not in _CATALOGS:
+        _CATALOGS[key] = load_catalog(*key[:2], key[2:], link_for)
+    return _CATALOGS[key]

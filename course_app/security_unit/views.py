@@ -1,20 +1,27 @@
-"""The security unit's pages: the organisation's own contacts, shown in the course."""
+"""The security unit's pages: the organisation's own contacts, shown in the course.
+
+Importing this module registers every page of the area on its blueprint.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
-from course_app.auth.access import role_required
 from course_app.extensions import db
-from course_app.models import LocalContacts, Role
-from course_app.security_unit.forms import FIELDS, ContactsForm
+from course_app.models import LocalContacts, Permission
 
-bp = Blueprint("security_unit", __name__, url_prefix="/security-unit", template_folder="templates")
+# Each module registers its pages on the blueprint.
+from course_app.security_unit import (  # noqa: F401
+    officials_views,
+    requirements_views,
+    roster_views,
+)
+from course_app.security_unit.blueprint import bp, unit_required
+from course_app.security_unit.forms import FIELDS, ContactsForm
+from course_app.security_unit.services import ContactsConflict, save_contacts
 
 
 def _saved() -> LocalContacts | None:
@@ -28,7 +35,7 @@ def _render(form: ContactsForm, status: int = 200, **extra):
 
 
 @bp.route("/contacts", methods=["GET", "POST"])
-@role_required(Role.SECURITY_UNIT)
+@unit_required
 def contacts():
     """Let the security unit fill in whom the organisation's officials contact."""
     saved = _saved()
@@ -41,15 +48,10 @@ def contacts():
         return _render(form, 400)
     if form.revision.data != str(saved.revision if saved else 0):
         return _conflict(form)
+    values = {name: form[name].data for name in FIELDS}
     try:
-        # Changed inside the savepoint, so that a save lost to someone else's rolls back alone.
-        with db.session.begin_nested():
-            record = saved or LocalContacts(organisation_id=current_user.organisation_id)
-            for name in FIELDS:
-                setattr(record, name, form[name].data or "")
-            record.updated_by_id = current_user.id
-            db.session.add(record)
-    except (IntegrityError, StaleDataError):
+        save_contacts(saved, current_user.organisation_id, values, current_user.id)
+    except ContactsConflict:
         return _conflict(form)
     db.session.commit()
     flash(_("The contacts have been saved. Officials see them in the course now."), "success")
@@ -66,7 +68,7 @@ def _conflict(form: ContactsForm):
 @bp.errorhandler(CSRFError)
 def stale_form(error: CSRFError):
     """Show a stale contacts form again with what was typed."""
-    editor = current_user.is_authenticated and current_user.has_role(Role.SECURITY_UNIT)
+    editor = current_user.is_authenticated and current_user.has_permission(Permission.SECURITY_UNIT)
     if request.endpoint != "security_unit.contacts" or not editor:
         return render_template("errors/csrf.html"), 400
     return _render(ContactsForm(formdata=request.form), 400, stale=True)

@@ -1,0 +1,247 @@
+"""The organisation's officials: the list, each official's page, and what the unit may change."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from course_app.extensions import db
+from course_app.i18n import current_lang
+from course_app.learn.services import current_catalog
+from course_app.models import Assignment, AssignmentRole, Extent, User
+from course_app.models.base import utcnow
+from course_app.periods import local_date
+from course_app.security_unit import officials as services
+from course_app.security_unit.blueprint import bp, unit_required
+from course_app.security_unit.invitations import invite
+from course_app.security_unit.labels import EXTENT_LABELS, ROLE_LABELS
+from course_app.security_unit.officials_forms import (
+    LANGUAGES,
+    DeactivateForm,
+    OfficialForm,
+    OfficialsFilterForm,
+)
+from course_app.security_unit.scoping import get_in_org
+from course_app.training import required_of
+
+PER_PAGE = 50
+FILTER_ARGS = ("q", "party", "body", "role", "extent", "status")
+MAX_QUERY = 200
+
+
+def _today():
+    return local_date(utcnow())
+
+
+def _display_name(user: User) -> str:
+    return user.name or user.email
+
+
+def _filters(form: OfficialsFilterForm) -> services.Filters:
+    """Return the filters the form asks for; a value that is not a choice is ignored."""
+
+    def chosen(field):
+        return field.data if field.data and not field.errors else None
+
+    party, body = chosen(form.party), chosen(form.body)
+    role, extent = chosen(form.role), chosen(form.extent)
+    return services.Filters(
+        q=(form.q.data or "")[:MAX_QUERY],
+        party_id=int(party) if party else None,
+        body_id=int(body) if body else None,
+        role=AssignmentRole(role) if role else None,
+        extent=Extent(extent) if extent else None,
+        status=chosen(form.status),
+    )
+
+
+def _page_url(page: int) -> str:
+    kept = {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
+    return url_for("security_unit.officials", **kept, page=page)
+
+
+@bp.get("/officials", endpoint="officials")
+@unit_required
+def list_officials():
+    """List the organisation's officials, searched, filtered and 50 to a page."""
+    org_id, today = current_user.organisation_id, _today()
+    form = OfficialsFilterForm(formdata=request.args)
+    form.set_choices(
+        db.session.execute(services.parties_stmt(org_id)).all(),
+        db.session.execute(services.bodies_stmt(org_id)).all(),
+    )
+    form.validate()
+    stmt = services.officials_stmt(org_id, _filters(form), today)
+    total = db.session.scalar(services.count_stmt(stmt))
+    last_page = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    # A page past the end shows the last one (and a huge number cannot overflow the offset).
+    page = min(max(request.args.get("page", 1, type=int), 1), last_page)
+    rows = db.session.execute(services.page_stmt(stmt, page, PER_PAGE)).all()
+    return render_template(
+        "security_unit/officials.html",
+        form=form,
+        officials=services.official_rows(rows, today),
+        total=total,
+        page=page,
+        last_page=last_page,
+        previous_url=_page_url(page - 1) if page > 1 else None,
+        next_url=_page_url(page + 1) if page < last_page else None,
+        filtered=any(request.args.get(name) for name in FILTER_ARGS),
+    )
+
+
+def _module_titles() -> dict[str, str]:
+    lang = current_lang()
+    return {module.id: module.text(lang).title for module in current_catalog().modules}
+
+
+def _official_page(user: User, deactivate_form: DeactivateForm | None = None, status: int = 200):
+    today = _today()
+    assignments = db.session.execute(services.assignments_stmt(user.id, user.organisation_id))
+    required = required_of(user.id, user.organisation_id, today)
+    deactivate_form = deactivate_form or DeactivateForm()
+    return render_template(
+        "security_unit/official.html",
+        official=user,
+        display_name=_display_name(user),
+        language=LANGUAGES.get(user.locale or ""),
+        assignments=assignments.all(),
+        is_running=services.is_running,
+        today=today,
+        modules=services.module_statuses(user.id, required),
+        titles=_module_titles(),
+        role_labels=ROLE_LABELS,
+        extent_labels=EXTENT_LABELS,
+        deactivate_form=deactivate_form,
+        is_self=user.id == current_user.id,
+        title_error=deactivate_form.errors,
+    ), status
+
+
+@bp.get("/officials/<int:user_id>", endpoint="official")
+@unit_required
+def show_official(user_id: int):
+    """Show an official's details, assignments and required training (never notes or answers)."""
+    return _official_page(get_in_org(User, user_id))
+
+
+@bp.post("/officials/<int:user_id>/assignments/<int:assignment_id>/end", endpoint="end_assignment")
+@unit_required
+def end_assignment(user_id: int, assignment_id: int):
+    """End one of the official's running assignments today (Stockholm)."""
+    user = get_in_org(User, user_id)
+    assignment = get_in_org(Assignment, assignment_id)
+    if assignment.user_id != user.id:
+        abort(404)
+    today = _today()
+    if not services.is_running(assignment, today):
+        flash(_("That assignment had already ended, so nothing was changed."), "info")
+        return redirect(url_for("security_unit.official", user_id=user.id))
+    services.end_assignment(assignment, today)
+    db.session.commit()
+    flash(
+        _("The assignment ends on %(date)s.", date=format_date(assignment.ends_on, "long")),
+        "success",
+    )
+    return redirect(url_for("security_unit.official", user_id=user.id))
+
+
+@bp.post("/officials/<int:user_id>/invite", endpoint="invite_official")
+@unit_required
+def invite_official(user_id: int):
+    """Send the official a new invitation; earlier ones stop working."""
+    user = get_in_org(User, user_id)
+    if not user.active:
+        flash(_("Reactivate the account before you send an invitation."), "error")
+        return redirect(url_for("security_unit.official", user_id=user.id))
+    invite(user, current_user.organisation)
+    db.session.commit()
+    flash(_("An invitation has been sent to %(email)s.", email=user.email), "success")
+    return redirect(url_for("security_unit.official", user_id=user.id))
+
+
+@bp.post("/officials/<int:user_id>/deactivate", endpoint="deactivate_official")
+@unit_required
+def deactivate_official(user_id: int):
+    """Deactivate the account once confirmed: sign the official out everywhere, keep history."""
+    user = get_in_org(User, user_id)
+    if user.id == current_user.id:
+        flash(_("You cannot deactivate your own account."), "error")
+        return redirect(url_for("security_unit.official", user_id=user.id))
+    form = DeactivateForm()
+    if not form.validate_on_submit():
+        return _official_page(user, form, 400)
+    if user.active:
+        services.deactivate(user)
+        db.session.commit()
+    flash(
+        _(
+            "The account of %(name)s has been deactivated and signed out everywhere. "
+            "Their training history is kept.",
+            name=_display_name(user),
+        ),
+        "success",
+    )
+    return redirect(url_for("security_unit.official", user_id=user.id))
+
+
+@bp.post("/officials/<int:user_id>/reactivate", endpoint="reactivate_official")
+@unit_required
+def reactivate_official(user_id: int):
+    """Let a deactivated account be used again."""
+    user = get_in_org(User, user_id)
+    if not user.active:
+        services.reactivate(user)
+        db.session.commit()
+    flash(
+        _(
+            "The account of %(name)s can be used again. "
+            "Send an invitation so that they can sign in.",
+            name=_display_name(user),
+        ),
+        "success",
+    )
+    return redirect(url_for("security_unit.official", user_id=user.id))
+
+
+def _edit_page(user: User, form: OfficialForm, status: int = 200):
+    return render_template(
+        "security_unit/official_edit.html",
+        official=user,
+        display_name=_display_name(user),
+        form=form,
+    ), status
+
+
+@bp.route("/officials/<int:user_id>/edit", methods=["GET", "POST"], endpoint="edit_official")
+@unit_required
+def edit_official(user_id: int):
+    """Change an official's name, e-mail address (unique in the installation) and language."""
+    user = get_in_org(User, user_id)
+    if request.method == "GET":
+        form = OfficialForm(obj=user)
+        form.locale.data = user.locale or "sv"
+        return _edit_page(user, form)
+    form = OfficialForm()
+    if not form.validate_on_submit():
+        return _edit_page(user, form, 400)
+    if services.email_in_use(form.email.data, user.id):
+        return _email_taken(user, form)
+    try:
+        # In a savepoint, so that an address taken meanwhile by someone else rolls back alone.
+        with db.session.begin_nested():
+            services.update_details(user, form.name.data, form.email.data, form.locale.data)
+    except IntegrityError:
+        db.session.refresh(user)
+        return _email_taken(user, form)
+    db.session.commit()
+    flash(_("The official’s details have been saved."), "success")
+    return redirect(url_for("security_unit.official", user_id=user.id))
+
+
+def _email_taken(user: User, form: OfficialForm):
+    form.email.errors = [_("Another account already uses this e-mail address")]
+    return _edit_page(user, form, 400)

@@ -1,0 +1,356 @@
+"""Importing the roster: plan what a parsed file would change, then write exactly that plan.
+
+The plan is computed from the file and the organisation's roster as it is now; the preview
+shows it and carries its digest, and the confirmation writes only if the plan computed then
+has the same digest. Writes flush; the view commits once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select, update
+
+from course_app.auth.services import create_user
+from course_app.extensions import db
+from course_app.models import (
+    Assignment,
+    AssignmentRole,
+    Body,
+    BodyKind,
+    Organisation,
+    Party,
+    Permission,
+    RosterImport,
+    User,
+)
+from course_app.models.base import utcnow
+from course_app.security_unit.roster_csv import ParsedRoster, Problem, RosterRow
+
+NEW_OFFICIAL = "new_official"
+NEW_ASSIGNMENT = "new_assignment"
+CHANGED = "changed"
+UNCHANGED = "unchanged"
+FATES = (NEW_OFFICIAL, NEW_ASSIGNMENT, CHANGED, UNCHANGED)
+
+
+def _key(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def seat_key(email: str, body: str | None, role: AssignmentRole) -> tuple[str, str, str]:
+    """Return what identifies one seat: the official, the body and the role."""
+    return (email, _key(body), role.value)
+
+
+def guess_body_kind(name: str) -> BodyKind:
+    """Return the kind of body its name suggests (it decides when the body's term starts)."""
+    lowered = name.casefold()
+    if "fullmäktige" in lowered:
+        return BodyKind.FULLMAKTIGE
+    if "styrelse" in lowered and ("kommun" in lowered or "region" in lowered):
+        return BodyKind.STYRELSE
+    if "nämnd" in lowered or "utskott" in lowered:
+        return BodyKind.NAMND
+    if "bolag" in lowered or lowered.endswith(" ab") or "aktiebolag" in lowered:
+        return BodyKind.BOLAG
+    return BodyKind.ANNAT
+
+
+@dataclass(frozen=True)
+class Existing:
+    """An assignment as stored, with the names the file would use for it."""
+
+    id: int
+    user_id: int
+    email: str
+    name: str
+    active: bool
+    body: str | None
+    party: str | None
+    role: AssignmentRole
+    extent: str
+    starts_on: date
+    ends_on: date | None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return seat_key(self.email, self.body, self.role)
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    """What one row of the file will do."""
+
+    row: RosterRow
+    fate: str
+    changes: tuple[str, ...] = ()
+    assignment_id: int | None = None
+    deactivated: bool = False
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """Everything an import would do, and every problem that stops it."""
+
+    rows: tuple[RowPlan, ...]
+    ends: tuple[Existing, ...]
+    problems: tuple[Problem, ...]
+    new_parties: tuple[str, ...]
+    new_bodies: tuple[str, ...]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Return True if nothing stops the import."""
+        return not self.problems
+
+    def digest(self) -> str:
+        """Return a fingerprint of the plan, to check that a confirmation writes what was shown."""
+        data = [
+            [(p.row.line, p.fate, p.changes, p.assignment_id) for p in self.rows],
+            [e.id for e in self.ends],
+            self.new_parties,
+            self.new_bodies,
+        ]
+        return hashlib.sha256(json.dumps(data, default=str).encode()).hexdigest()[:32]
+
+
+def _load_existing(organisation_id: int) -> list[Existing]:
+    stmt = (
+        select(Assignment, User.email, User.name, User.active, Body.name, Party.name)
+        .join(User, User.id == Assignment.user_id)
+        .outerjoin(Body, Body.id == Assignment.body_id)
+        .outerjoin(Party, Party.id == Assignment.party_id)
+        .where(Assignment.organisation_id == organisation_id)
+        .order_by(Assignment.starts_on, Assignment.id)
+    )
+    return [
+        Existing(
+            a.id,
+            a.user_id,
+            email,
+            name,
+            active,
+            body,
+            party,
+            a.role,
+            a.extent.value,
+            a.starts_on,
+            a.ends_on,
+        )
+        for a, email, name, active, body, party in db.session.execute(stmt)
+    ]
+
+
+def _users_by_email(emails: Iterable[str]) -> dict[str, User]:
+    emails = sorted(set(emails))
+    if not emails:
+        return {}
+    return {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
+
+
+def _names(organisation_id: int, model) -> dict[str, str]:
+    stmt = select(model.name).where(model.organisation_id == organisation_id)
+    return {_key(name): name for name in db.session.scalars(stmt)}
+
+
+def plan_import(parsed: ParsedRoster, organisation_id: int, today: date) -> ImportPlan:
+    """Return what importing the parsed file into the organisation would do, in four queries."""
+    users = _users_by_email(row.email for row in parsed.rows)
+    existing = _load_existing(organisation_id)
+    parties = _names(organisation_id, Party)
+    bodies = _names(organisation_id, Body)
+    return compute_plan(parsed, organisation_id, today, users, existing, parties, bodies)
+
+
+def _changes(row: RosterRow, old: Existing) -> tuple[str, ...]:
+    changes = []
+    if row.full_name != old.name:
+        changes.append("name")
+    if _key(row.party) != _key(old.party):
+        changes.append("party")
+    if row.extent.value != old.extent:
+        changes.append("extent")
+    if row.starts_on != old.starts_on:
+        changes.append("starts_on")
+    if row.ends_on != old.ends_on:
+        changes.append("ends_on")
+    return tuple(changes)
+
+
+def compute_plan(
+    parsed: ParsedRoster,
+    organisation_id: int,
+    today: date,
+    users: dict[str, User],
+    existing: list[Existing],
+    parties: dict[str, str],
+    bodies: dict[str, str],
+) -> ImportPlan:
+    """Return the plan for parsed against the roster as loaded (pure: reads nothing)."""
+    problems = list(parsed.problems)
+    latest = {e.key: e for e in existing}  # ordered by start: the latest seat wins
+    seen: dict[tuple[str, str, str], int] = {}
+    new_emails: set[str] = set()
+    plans = []
+    for row in parsed.rows:
+        key = seat_key(row.email, row.body, row.role)
+        user = users.get(row.email)
+        if user is not None and user.organisation_id != organisation_id:
+            problems.append(Problem(row.line, parsed.column_label("email"), "email_other_org", {}))
+            continue
+        if key in seen:
+            params = {"line": seen[key]}
+            problems.append(
+                Problem(row.line, parsed.column_label("body"), "same_seat_twice", params)
+            )
+            continue
+        seen[key] = row.line
+        plans.append(_row_plan(row, user, latest.get(key), new_emails))
+    listed = set(seen)
+    ends = tuple(
+        e
+        for e in latest.values()
+        if e.key not in listed and (e.ends_on is None or e.ends_on >= today)
+    )
+    new_parties = sorted({r.party for r in parsed.rows if r.party and _key(r.party) not in parties})
+    new_bodies = sorted({r.body for r in parsed.rows if r.body and _key(r.body) not in bodies})
+    counts = {fate: sum(p.fate == fate for p in plans) for fate in FATES}
+    counts["ended"] = len(ends)
+    return ImportPlan(
+        tuple(plans), ends, tuple(problems), _unique(new_parties), _unique(new_bodies), counts
+    )
+
+
+def _unique(names: list[str]) -> tuple[str, ...]:
+    """Return names without those that differ only in case or spacing."""
+    return tuple({_key(n): n for n in reversed(names)}[k] for k in sorted({_key(n) for n in names}))
+
+
+def _row_plan(
+    row: RosterRow, user: User | None, old: Existing | None, new_emails: set[str]
+) -> RowPlan:
+    if user is None:
+        fate = NEW_ASSIGNMENT if row.email in new_emails else NEW_OFFICIAL
+        new_emails.add(row.email)
+        return RowPlan(row, fate)
+    if old is None:
+        changes = ("name",) if row.full_name != user.name else ()
+        return RowPlan(row, NEW_ASSIGNMENT, changes, deactivated=not user.active)
+    changes = _changes(row, old)
+    fate = CHANGED if changes else UNCHANGED
+    return RowPlan(row, fate, changes, old.id, deactivated=not user.active)
+
+
+@dataclass
+class _Lookup:
+    """Parties and bodies of the organisation by normalised name, created when missing."""
+
+    organisation_id: int
+    parties: dict[str, Party]
+    bodies: dict[str, Body]
+
+    @classmethod
+    def load(cls, organisation_id: int) -> _Lookup:
+        def by_name(model) -> dict:
+            stmt = select(model).where(model.organisation_id == organisation_id)
+            return {_key(m.name): m for m in db.session.scalars(stmt)}
+
+        return cls(organisation_id, by_name(Party), by_name(Body))
+
+    def party(self, name: str | None) -> Party | None:
+        if not name:
+            return None
+        if _key(name) not in self.parties:
+            self.parties[_key(name)] = Party(organisation_id=self.organisation_id, name=name)
+            db.session.add(self.parties[_key(name)])
+        return self.parties[_key(name)]
+
+    def body(self, name: str | None) -> Body | None:
+        if not name:
+            return None
+        if _key(name) not in self.bodies:
+            body = Body(organisation_id=self.organisation_id, name=name, kind=guess_body_kind(name))
+            self.bodies[_key(name)] = body
+            db.session.add(body)
+        return self.bodies[_key(name)]
+
+
+def apply_plan(
+    plan: ImportPlan,
+    organisation_id: int,
+    keep_ids: set[int],
+    today: date,
+    default_locale: str,
+) -> list[User]:
+    """Write the plan: officials, parties, bodies and assignments; end the seats not kept.
+
+    keep_ids are the ids of unlisted assignments the user chose to leave running. Return the
+    new officials, to be invited once the caller has committed. Flushes, never commits.
+    """
+    lookup = _Lookup.load(organisation_id)
+    org_users = _users_by_email(p.row.email for p in plan.rows)
+    created: list[User] = []
+    organisation = db.session.get(Organisation, organisation_id)
+    for item in plan.rows:
+        row = item.row
+        user = org_users.get(row.email)
+        if user is None:
+            user = create_user(organisation, row.email, [Permission.OFFICIAL], name=row.full_name)
+            user.locale = row.language or default_locale
+            org_users[row.email] = user
+            created.append(user)
+        elif "name" in item.changes:
+            user.name = row.full_name
+        _write_assignment(item, user, lookup, organisation_id)
+    for ended in plan.ends:
+        if ended.id not in keep_ids:
+            seat = db.session.get(Assignment, ended.id)
+            seat.ends_on = max(today, seat.starts_on)
+    db.session.flush()
+    return created
+
+
+def _write_assignment(item: RowPlan, user: User, lookup: _Lookup, organisation_id: int) -> None:
+    row = item.row
+    if item.fate == UNCHANGED:
+        return
+    seat = db.session.get(Assignment, item.assignment_id) if item.assignment_id else None
+    if seat is None:
+        seat = Assignment(organisation_id=organisation_id, user_id=user.id, role=row.role)
+        db.session.add(seat)
+    seat.body = lookup.body(row.body)
+    seat.party = lookup.party(row.party)
+    seat.extent = row.extent
+    seat.starts_on = row.starts_on
+    seat.ends_on = row.ends_on
+
+
+def store_upload(organisation_id: int, user_id: int, filename: str, content: bytes) -> RosterImport:
+    """Keep an uploaded file until its preview is confirmed."""
+    upload = RosterImport(
+        organisation_id=organisation_id,
+        uploaded_by_id=user_id,
+        filename=filename[:200] or "roster.csv",
+        content=content,
+        counts={},
+    )
+    db.session.add(upload)
+    db.session.flush()
+    return upload
+
+
+def claim_upload(upload: RosterImport, counts: dict[str, int]) -> bool:
+    """Mark the upload as applied; return False if another confirmation got there first."""
+    claimed = db.session.execute(
+        update(RosterImport)
+        .where(RosterImport.id == upload.id, RosterImport.applied_at.is_(None))
+        .values(applied_at=utcnow(), counts=counts)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1

@@ -1,0 +1,68 @@
+"""What each roster problem says to the security unit, translated (see roster_csv.py)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask_babel import lazy_gettext as _l
+
+# Every message may use %(line)s and %(column)s (where the problem is) and its own parameters.
+MESSAGES = {
+    # The whole file.
+    "too_large": _l("The file is too large: at most %(limit_kib)s KiB can be imported."),
+    "binary": _l(
+        "The file cannot be read as text. Save it as CSV (in Excel: CSV UTF-8) and try again."
+    ),
+    "empty": _l("The file is empty."),
+    "no_header": _l(
+        "The first row has no known column headers. It should name columns such as First name,"
+        " Last name, Email, Body, Role, Extent and From."
+    ),
+    "no_rows": _l("The file has a header row but no officials."),
+    "missing_column": _l("The column %(column)s is missing."),
+    "missing_name_columns": _l(
+        "The names are missing: add the columns %(first)s and %(last)s, or one column %(name)s."
+    ),
+    "duplicate_column": _l("The column %(column)s appears twice."),
+    "unclosed_quote": _l(
+        "The file cannot be read from this line on: a quotation mark is probably not closed."
+    ),
+    # One row.
+    "extra_values": _l(
+        "The row has more values than the file has columns. Put a value that contains"
+        " %(separator)s in quotation marks."
+    ),
+    "missing_value": _l("This value is missing."),
+    "too_long": _l("Too long: at most %(limit)s characters."),
+    "control_character": _l(
+        "The value contains a line break or another invisible character. Type it again."
+    ),
+    "bad_email": _l("Not a valid e-mail address: %(value)s."),
+    "unknown_role": _l(
+        "Unknown role: %(value)s. Use Member, Substitute, Chair, Vice chair, Second vice chair"
+        " or Political secretary."
+    ),
+    "unknown_extent": _l("Unknown extent: %(value)s. Use Full time, Part time or Spare time."),
+    "unknown_language": _l("Unknown language: %(value)s. Use sv or en, or leave it empty."),
+    "not_a_date": _l("Not a date: %(value)s. Write it as YYYY-MM-DD, for example 2026-10-15."),
+    "end_before_start": _l("The end date %(value)s is before the start date %(start)s."),
+    "secretary_with_body": _l("A political secretary has no body: leave %(column)s empty."),
+    "body_missing": _l("The body is missing. Only a political secretary has none."),
+    "different_name": _l(
+        "The same e-mail address has another name on line %(first_line)s: %(name)s."
+    ),
+    "duplicate_row": _l("The same assignment twice: it is also on line %(first_line)s."),
+    # Found when the rows are compared with the roster (roster_import.py).
+    "email_other_org": _l("This e-mail address belongs to an account in another organisation."),
+    "same_seat_twice": _l("The same official, body and role twice: also on line %(line)s."),
+}
+UNKNOWN = _l("This row cannot be imported.")
+
+
+def message_for(problem) -> str:
+    """Return the problem as a sentence in the current language."""
+    message = MESSAGES.get(problem.code, UNKNOWN)
+    # A missing parameter shows as nothing rather than breaking the page.
+    values = defaultdict(str, {"line": problem.line, "column": problem.column})
+    values.update(problem.params)
+    return str(message) % values

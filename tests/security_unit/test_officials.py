@@ -110,7 +110,7 @@ def test_list_shows_only_the_organisations_officials(
     assert html.count("<h1>") == 1 and "<h1>Officials</h1>" in html
     assert listed_names(html) == ["Anna Andersson", "Bo Berg"]
     assert "2 officials found." in html
-    assert "<caption>Officials of Testkommun</caption>" in html
+    assert ">Officials of Testkommun</caption>" in html
     assert "<td>anna@example.se</td>" in html
     assert "<td>Gröna partiet</td>" in html and "<td>Kommunstyrelsen</td>" in html
     assert "<td>Active</td>" in html

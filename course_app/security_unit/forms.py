@@ -61,7 +61,7 @@ class ContactsForm(FlaskForm):
         validators=[Optional(), _too_long(TEXT_LENGTH)],
     )
     occupational_health = StringField(
-        _l("Occupational health service and talk support"),
+        _l("Occupational health service and counselling"),
         filters=[_strip],
         validators=[Optional(), _too_long(LINE_LENGTH)],
     )

@@ -45,7 +45,7 @@ WORDS = {
         "phone": "Phone number of the security unit",
         "email": "E-mail address of the security unit",
         "parties": "The parties’ security contacts",
-        "health": "Occupational health service and talk support",
+        "health": "Occupational health service and counselling",
         "routine": "Local routine",
         "guidelines": "Link to the guidelines against threats and violence",
         "save": "Save the contacts",

@@ -45,6 +45,8 @@ def make_config(database_url: str, tmp_path, **overrides) -> dict:
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MAIL_BACKEND": "outbox",
+        # Mail waits in the queue unless a test sends it, whatever APP_ENV make test sets.
+        "MAIL_DELIVER_AFTER_REQUEST": False,
         "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
         "BASE_URL": "http://tryggt.test",
         "RATELIMIT_STORAGE_URI": "memory://",

@@ -218,18 +218,20 @@ def compute_plan(
         for e in latest.values()
         if e.key not in listed and (e.ends_on is None or e.ends_on >= today)
     )
-    new_parties = sorted({r.party for r in parsed.rows if r.party and _key(r.party) not in parties})
-    new_bodies = sorted({r.body for r in parsed.rows if r.body and _key(r.body) not in bodies})
+    new_parties = _new_names((r.party for r in parsed.rows), parties)
+    new_bodies = _new_names((r.body for r in parsed.rows), bodies)
     counts = {fate: sum(p.fate == fate for p in plans) for fate in FATES}
     counts["ended"] = len(ends)
-    return ImportPlan(
-        tuple(plans), ends, tuple(problems), _unique(new_parties), _unique(new_bodies), counts
-    )
+    return ImportPlan(tuple(plans), ends, tuple(problems), new_parties, new_bodies, counts)
 
 
-def _unique(names: list[str]) -> tuple[str, ...]:
-    """Return names without those that differ only in case or spacing."""
-    return tuple({_key(n): n for n in reversed(names)}[k] for k in sorted({_key(n) for n in names}))
+def _new_names(names: Iterable[str | None], known: dict[str, str]) -> tuple[str, ...]:
+    """Return the names not known yet, once each however they are spelt, sorted."""
+    found: dict[str, str] = {}
+    for name in names:
+        if name and _key(name) not in known:
+            found.setdefault(_key(name), name)
+    return tuple(sorted(found.values()))
 
 
 def _row_plan(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -102,7 +102,7 @@ def _plan_of(upload: RosterImport) -> roster_import.ImportPlan:
 def _preview_page(upload, plan, form: RosterConfirmForm, filename: str, status: int = 200, **extra):
     form.digest.data = plan.digest()
     form.end.choices = [SelectChoice(e.id, e.name) for e in plan.ends]
-    if request.method == "GET" or not form.is_submitted():
+    if not form.is_submitted():
         form.end.data = [e.id for e in plan.ends]
         form.language.data = current_lang()
     return render_template(
@@ -138,7 +138,7 @@ def confirm_roster(import_id: int):
     upload = get_in_org(RosterImport, import_id)
     plan = _plan_of(upload)
     form = RosterConfirmForm()
-    form.end.choices = [SelectChoice(e.id, e.name) for e in plan.ends]
+    form.end.choices = [SelectChoice(e.id, e.name) for e in plan.ends]  # to validate against
     if upload.applied_at is not None:
         flash(_("This file has already been imported."), "success")
         return redirect(url_for("security_unit.roster"))

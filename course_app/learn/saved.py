@@ -6,10 +6,11 @@ that are folded here into plain data; learn/progress.py turns that into module s
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import String, Text, cast, literal, null, select, union_all
+from sqlalchemy import String, Text, bindparam, cast, literal, null, select, union_all
 
 from course_app.extensions import db
 from course_app.models import (
@@ -43,10 +44,16 @@ class Saved:
         return step_id is None or step_id == self.step_id
 
 
-def _statement(user_id: int, module_id: str | None, step_id: str | None):
+@functools.cache
+def _statement(one_module: bool, with_notes: bool):
+    """Return the UNION ALL for every module or one, with one step's notes or none.
+
+    Built once per process: the user, module and step are bound at execution.
+    """
+
     def mine(stmt, model):
-        stmt = stmt.where(model.user_id == user_id)
-        return stmt if module_id is None else stmt.where(model.module_id == module_id)
+        stmt = stmt.where(model.user_id == bindparam("user_id"))
+        return stmt.where(model.module_id == bindparam("module_id")) if one_module else stmt
 
     # Only the first SELECT's column types are used to read the rows: they must be the real ones.
     no_key, no_body = cast(null(), String), cast(null(), Text)
@@ -83,7 +90,7 @@ def _statement(user_id: int, module_id: str | None, step_id: str | None):
             ChecklistTick,
         ),
     ]
-    if step_id is not None:
+    if with_notes:
         note = select(
             literal(NOTE),
             ReflectionNote.module_id,
@@ -91,14 +98,20 @@ def _statement(user_id: int, module_id: str | None, step_id: str | None):
             no_at,
             ReflectionNote.body,
         )
-        parts.append(mine(note, ReflectionNote).where(ReflectionNote.step_id == step_id))
+        parts.append(
+            mine(note, ReflectionNote).where(ReflectionNote.step_id == bindparam("step_id"))
+        )
     return union_all(*parts)
 
 
 def read_saved(user_id: int, module_id: str | None = None, step_id: str | None = None) -> Saved:
     """Return what the user saved, in one module or all, with one step's notes: one query."""
     saved = Saved(module_id, step_id)
-    for kind, module, key, at, body in db.session.execute(_statement(user_id, module_id, step_id)):
+    if step_id is not None and module_id is None:
+        raise ValueError("a step's notes are read with its module")
+    stmt = _statement(module_id is not None, step_id is not None)
+    params = {"user_id": user_id, "module_id": module_id, "step_id": step_id}
+    for kind, module, key, at, body in db.session.execute(stmt, params):
         if kind == STEP:
             saved.steps.append((module, key, at))
         elif kind == COMPLETION:

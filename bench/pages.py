@@ -138,7 +138,7 @@ def _round(base: str, path: str, cookie: str, args, folder: Path) -> dict[str, f
         "--headless",
         "--only-summary",
         "--loglevel",
-        "ERROR",
+        "WARNING",
         "-u",
         str(args.users),
         "-r",

@@ -6,7 +6,7 @@ export FLASK_APP := course_app
 # Development is opt-in; without APP_ENV the app insists on a production configuration.
 export APP_ENV ?= development
 
-.PHONY: run test install install-dev translations extract-messages lint clean
+.PHONY: run test install install-dev install-bench bench translations extract-messages lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 
 $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[bench]'
 	touch $@
 
 install: $(VENV)/.installed translations
@@ -41,6 +45,13 @@ run: install
 test: install-dev
 	$(BIN)/ruff check course_app tests migrations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install-bench: $(VENV)/.installed-bench translations
+
+## Measure the course pages against a bare Flask page under gunicorn (by hand, about 2 minutes).
+## PostgreSQL from BENCH_DATABASE_URL (dropped and created again); BENCH_ARGS=--sqlite for SQLite.
+bench: install-bench
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check course_app tests migrations

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import contains_eager
 
 from course_app.extensions import db, login_manager, talisman
-from course_app.models import User
+from course_app.models import Organisation, User
 
 CSP = {
     "default-src": "'self'",
@@ -48,11 +51,32 @@ def _no_store_when_signed_in(response: Response) -> Response:
     return response
 
 
+@functools.cache
+def _user_with_permissions():
+    """Return the query for a user with permissions, organisation and its contacts: one round trip.
+
+    Every page asks for the permissions (the menu) and the organisation; the contacts are one
+    row that the step pages and the contacts page show, so they come in the same join. Built
+    once per process; the user's id is bound at execution.
+    """
+    return (
+        select(User)
+        .join(User.organisation)
+        .outerjoin(User.permissions)
+        .options(
+            contains_eager(User.organisation).joinedload(Organisation.contacts),
+            contains_eager(User.permissions),
+        )
+        .where(User.id == bindparam("user_id"))
+    )
+
+
 def _load_user(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = db.session.get(User, int(user_id))
+    found = db.session.scalars(_user_with_permissions(), {"user_id": int(user_id)})
+    user = found.unique().one_or_none()
     if user is None or user.session_version != int(version):
         return None
     return user

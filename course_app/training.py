@@ -5,10 +5,11 @@ Shared by the official's pages (learn/) and the security unit's (security_unit/)
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import Date, bindparam, or_, select
 
 from course_app.extensions import db
 from course_app.models import Assignment, Requirement
@@ -73,18 +74,26 @@ def merge_required(
     return required
 
 
-def required_of(user_id: int, organisation_id: int, day: date) -> dict[str, RequiredModule]:
-    """Return the modules required of the user on day, by module id, in one query."""
-    pairs = db.session.execute(
+@functools.cache
+def _required_statement():
+    """Return the requirements with the user's assignments on a day; built once per process."""
+    day = bindparam("day", type_=Date)
+    return (
         select(Requirement, Assignment)
         .join(Assignment, Assignment.organisation_id == Requirement.organisation_id)
         .where(
-            Requirement.organisation_id == organisation_id,
+            Requirement.organisation_id == bindparam("organisation_id"),
             Requirement.counts_from <= day,
-            Assignment.user_id == user_id,
+            Assignment.user_id == bindparam("user_id"),
             in_office_on(day),
         )
-    ).all()
+    )
+
+
+def required_of(user_id: int, organisation_id: int, day: date) -> dict[str, RequiredModule]:
+    """Return the modules required of the user on day, by module id, in one query."""
+    params = {"user_id": user_id, "organisation_id": organisation_id, "day": day}
+    pairs = db.session.execute(_required_statement(), params).all()
     requirements = requirements_in_force(list({r.id: r for r, _ in pairs}.values()), day)
     assignments = list({a.id: a for _, a in pairs}.values())
     return merge_required(requirements, assignments)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 
 from flask_babel import lazy_gettext as _l
@@ -45,14 +46,23 @@ def note_field_name(question_id: str) -> str:
 
 def step_form(text: StepText, with_notes: bool, max_length: int, **kwargs) -> StepForm:
     """Build the form for a step, with a note field per question if the visitor may keep notes."""
+    questions = tuple((q.id, q.text) for q in text.questions) if with_notes else ()
+    form = _step_form_class(questions, max_length)(**kwargs)
+    form.checklist.choices = [(item.id, item.text) for item in text.checklist]
+    return form
+
+
+@functools.lru_cache(maxsize=256)
+def _step_form_class(questions: tuple[tuple[str, str], ...], max_length: int) -> type[StepForm]:
+    """Return the form class for these (question id, text) pairs; made once per process."""
 
     class _StepForm(StepForm):
         note_names: list[str] = []
 
-    for question in text.questions if with_notes else ():
-        name = note_field_name(question.id)
+    for question_id, question_text in questions:
+        name = note_field_name(question_id)
         field = TextAreaField(
-            question.text,
+            question_text,
             validators=[
                 Length(
                     max=max_length,
@@ -62,9 +72,7 @@ def step_form(text: StepText, with_notes: bool, max_length: int, **kwargs) -> St
         )
         setattr(_StepForm, name, field)
         _StepForm.note_names = [*_StepForm.note_names, name]
-    form = _StepForm(**kwargs)
-    form.checklist.choices = [(item.id, item.text) for item in text.checklist]
-    return form
+    return _StepForm
 
 
 class DeleteNotesForm(FlaskForm):

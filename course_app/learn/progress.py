@@ -7,12 +7,14 @@ import secrets
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import wraps
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from course_app.catalog import Module, Quiz, Score, Step
 from course_app.extensions import db
+from course_app.learn.saved import Saved, read_saved
 from course_app.models import (
     ChecklistTick,
     ModuleCompletion,
@@ -110,6 +112,19 @@ def _finished_at(done: dict[str, datetime], passed_at: datetime | None) -> datet
     return max([*done.values(), *([passed_at] if passed_at else [])])
 
 
+def _writes(method):
+    """Forget what was read once method has run, so that the next read sees its writes."""
+
+    @wraps(method)
+    def wrapped(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._read = None
+
+    return wrapped
+
+
 class UserProgress:
     """Progress stored in the database for one signed-in user; writes flush, the view commits."""
 
@@ -118,6 +133,7 @@ class UserProgress:
         self.required = dict(required or {})
         # Work done before a requirement's "counts from" date does not count for it.
         self.since = {m: start_of_day_utc(r.counts_from) for m, r in self.required.items()}
+        self._read: Saved | None = None
 
     def _counts(self, module_id: str, at: datetime) -> bool:
         since = self.since.get(module_id)
@@ -131,33 +147,35 @@ class UserProgress:
             stmt = stmt.where(model.step_id == step_id)
         return stmt
 
-    def overview(
-        self, modules: Iterable[Module], only: str | None = None
-    ) -> dict[str, ModuleState]:
-        """Return the state of each module, in four queries whatever the number of modules."""
-        steps = select(StepProgress.module_id, StepProgress.step_id, StepProgress.completed_at)
+    def _saved(self, module_id: str | None = None, step_id: str | None = None) -> Saved:
+        """Return the saved rows, read once per request until the next write."""
+        if self._read is None or not self._read.covers(module_id, step_id):
+            self._read = read_saved(self.user_id, module_id, step_id)
+        return self._read
+
+    def overview(self, modules: Iterable[Module]) -> dict[str, ModuleState]:
+        """Return the state of each module, in one query whatever the number of modules."""
+        return self._states(self._saved(), modules)
+
+    def _states(self, saved: Saved, modules: Iterable[Module]) -> dict[str, ModuleState]:
         done: dict[str, dict[str, datetime]] = {}
-        for mod, step, at in db.session.execute(self._mine(steps, StepProgress, only)):
+        for mod, step, at in saved.steps:
             if self._counts(mod, at):
                 done.setdefault(mod, {})[step] = at
-        completions = select(ModuleCompletion.module_id, ModuleCompletion.completed_at)
         current: dict[str, datetime] = {}
         previous: dict[str, datetime] = {}
-        for mod, at in db.session.execute(self._mine(completions, ModuleCompletion, only)):
+        for mod, at in saved.completions:
             latest = current if self._counts(mod, at) else previous
             latest[mod] = max(at, latest.get(mod, at))
-        ticks = select(ChecklistTick.module_id).distinct()
-        ticked = set(db.session.scalars(self._mine(ticks, ChecklistTick, only)))
-        passes = select(QuizAttempt.module_id, QuizAttempt.submitted_at).where(QuizAttempt.passed)
         passed: dict[str, datetime] = {}
-        for mod, at in db.session.execute(self._mine(passes, QuizAttempt, only)):
+        for mod, at in saved.passes:
             if self._counts(mod, at):
                 passed[mod] = min(at, passed.get(mod, at))
         return {
             m.id: ModuleState(
                 done.get(m.id, {}),
                 current.get(m.id),
-                m.id in ticked,
+                bool(saved.ticks.get(m.id)),
                 passed.get(m.id),
                 self.required.get(m.id),
                 previous.get(m.id),
@@ -167,19 +185,17 @@ class UserProgress:
 
     def state(self, module: Module) -> ModuleState:
         """Return the state of one module."""
-        return self.overview([module], only=module.id)[module.id]
+        return self._states(self._saved(module.id), [module])[module.id]
 
     def ticks(self, module: Module) -> set[str]:
         """Return the ids of the ticked checklist items in module."""
-        return set(
-            db.session.scalars(self._mine(select(ChecklistTick.item_id), ChecklistTick, module.id))
-        )
+        return set(self._saved(module.id).ticks.get(module.id, ()))
 
     def notes(self, module: Module, step: Step) -> dict[str, str]:
         """Return the user's own notes on the step's questions, by question id."""
-        stmt = select(ReflectionNote.question_id, ReflectionNote.body)
-        return dict(db.session.execute(self._mine(stmt, ReflectionNote, module.id, step.id)).all())
+        return dict(self._saved(module.id, step.id).notes)
 
+    @_writes
     def set_ticks(self, module: Module, step: Step, item_ids: set[str]) -> None:
         """Make exactly item_ids the ticked items of step."""
         current = set(
@@ -200,6 +216,7 @@ class UserProgress:
             )
         )
 
+    @_writes
     def set_notes(self, module: Module, step: Step, bodies: dict[str, str]) -> None:
         """Save the notes on the step's questions; an emptied note is deleted."""
         stmt = self._mine(select(ReflectionNote), ReflectionNote, module.id, step.id)
@@ -222,6 +239,7 @@ class UserProgress:
             else:
                 note.body = body
 
+    @_writes
     def mark_done(self, module: Module, step: Step, state: ModuleState) -> bool:
         """Record the step as done; return True if that completed the module."""
         if step.id not in state.done:
@@ -311,6 +329,7 @@ class UserProgress:
             for row in rows
         ]
 
+    @_writes
     def adopt(self, guest: GuestProgress, modules: Iterable[Module]) -> None:
         """Keep what a guest did in this browser; never overwrite what the user already has."""
         modules = list(modules)

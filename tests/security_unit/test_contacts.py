@@ -185,7 +185,7 @@ def test_step_page_with_contacts_makes_a_constant_number_of_queries(
     login_as(client, create_user(org=security_unit.organisation_id))
     with count_queries() as statements:
         assert client.get(STEP).status_code == 200
-    assert len(statements) <= 9, statements
+    assert len(statements) <= 3, statements
 
 
 def test_two_saves_at_the_same_moment_refuse_the_second(client, app, login_as, security_unit):

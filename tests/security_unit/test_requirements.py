@@ -314,7 +314,7 @@ def test_the_list_makes_a_constant_number_of_queries(
             html = unit_client.get(LIST).get_data(as_text=True)
         counts.append(len(statements))
     assert html.count("Roles: Member") == 10
-    assert counts[0] == counts[1] <= 4, counts
+    assert counts[0] == counts[1] <= 2, counts
 
 
 @pytest.fixture

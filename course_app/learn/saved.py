@@ -1,0 +1,125 @@
+"""What a signed-in learner has saved, read in one round trip to the database.
+
+One UNION ALL over the progress tables returns typed rows (kind, module, key, time, body)
+that are folded here into plain data; learn/progress.py turns that into module states.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import String, Text, bindparam, cast, literal, null, select, union_all
+
+from course_app.extensions import db
+from course_app.models import (
+    ChecklistTick,
+    ModuleCompletion,
+    QuizAttempt,
+    ReflectionNote,
+    StepProgress,
+)
+from course_app.models.base import UTCDateTime
+
+STEP, COMPLETION, PASS, TICK, NOTE = "step", "completion", "pass", "tick", "note"
+
+
+@dataclass
+class Saved:
+    """The learner's rows, for every module or one (module_id), with one step's notes (step_id)."""
+
+    module_id: str | None
+    step_id: str | None
+    steps: list[tuple[str, str, datetime]] = field(default_factory=list)
+    completions: list[tuple[str, datetime]] = field(default_factory=list)
+    passes: list[tuple[str, datetime]] = field(default_factory=list)
+    ticks: dict[str, set[str]] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def covers(self, module_id: str | None, step_id: str | None = None) -> bool:
+        """Return True if these rows answer for module_id (None: all) and step_id's notes."""
+        if self.module_id is not None and self.module_id != module_id:
+            return False
+        return step_id is None or step_id == self.step_id
+
+
+@functools.cache
+def _statement(one_module: bool, with_notes: bool):
+    """Return the UNION ALL for every module or one, with one step's notes or none.
+
+    Built once per process: the user, module and step are bound at execution.
+    """
+
+    def mine(stmt, model):
+        stmt = stmt.where(model.user_id == bindparam("user_id"))
+        return stmt.where(model.module_id == bindparam("module_id")) if one_module else stmt
+
+    # Only the first SELECT's column types are used to read the rows: they must be the real ones.
+    no_key, no_body = cast(null(), String), cast(null(), Text)
+    no_at = cast(null(), UTCDateTime())
+    parts = [
+        mine(
+            select(
+                literal(STEP),
+                StepProgress.module_id,
+                StepProgress.step_id,
+                StepProgress.completed_at,
+                no_body,
+            ),
+            StepProgress,
+        ),
+        mine(
+            select(
+                literal(COMPLETION),
+                ModuleCompletion.module_id,
+                no_key,
+                ModuleCompletion.completed_at,
+                no_body,
+            ),
+            ModuleCompletion,
+        ),
+        mine(
+            select(
+                literal(PASS), QuizAttempt.module_id, no_key, QuizAttempt.submitted_at, no_body
+            ).where(QuizAttempt.passed),
+            QuizAttempt,
+        ),
+        mine(
+            select(literal(TICK), ChecklistTick.module_id, ChecklistTick.item_id, no_at, no_body),
+            ChecklistTick,
+        ),
+    ]
+    if with_notes:
+        note = select(
+            literal(NOTE),
+            ReflectionNote.module_id,
+            ReflectionNote.question_id,
+            no_at,
+            ReflectionNote.body,
+        )
+        parts.append(
+            mine(note, ReflectionNote).where(ReflectionNote.step_id == bindparam("step_id"))
+        )
+    return union_all(*parts)
+
+
+def read_saved(user_id: int, module_id: str | None = None, step_id: str | None = None) -> Saved:
+    """Return what the user saved, in one module or all, with one step's notes: one query."""
+    saved = Saved(module_id, step_id)
+    if step_id is not None and module_id is None:
+        raise ValueError("a step's notes are read with its module")
+    stmt = _statement(module_id is not None, step_id is not None)
+    params = {"user_id": user_id, "module_id": module_id, "step_id": step_id}
+    for kind, module, key, at, body in db.session.execute(stmt, params):
+        if kind == STEP:
+            saved.steps.append((module, key, at))
+        elif kind == COMPLETION:
+            saved.completions.append((module, at))
+        elif kind == PASS:
+            saved.passes.append((module, at))
+        elif kind == TICK:
+            saved.ticks.setdefault(module, set()).add(key)
+        else:
+            saved.notes[key] = body
+    return saved

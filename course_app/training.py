@@ -6,8 +6,9 @@ Shared by the official's pages (learn/) and the security unit's (security_unit/)
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Date, bindparam, or_, select
 
@@ -102,3 +103,20 @@ def required_of(user_id: int, organisation_id: int, day: date) -> dict[str, Requ
 def required_today(user) -> dict[str, RequiredModule]:
     """Return the modules required of a signed-in user today (Stockholm), by module id."""
     return required_of(user.id, user.organisation_id, local_date(utcnow()))
+
+
+def latest_completions(
+    rows: Iterable[tuple[str, datetime]], since: Mapping[str, datetime]
+) -> tuple[dict[str, datetime], dict[str, datetime]]:
+    """Split (module id, completed at) rows into those that count and those from before.
+
+    A module without an entry in since (no requirement asks for it) always counts. Return the
+    latest completion per module in each part.
+    """
+    counting: dict[str, datetime] = {}
+    earlier: dict[str, datetime] = {}
+    for module_id, at in rows:
+        start = since.get(module_id)
+        part = counting if start is None or at >= start else earlier
+        part[module_id] = max(at, part.get(module_id, at))
+    return counting, earlier

@@ -25,7 +25,7 @@ from course_app.models import (
 from course_app.models.base import utcnow
 from course_app.models.progress import NO_CYCLE
 from course_app.periods import start_of_day_utc
-from course_app.training import RequiredModule
+from course_app.training import RequiredModule, latest_completions
 
 GUEST_KEY = "guest_progress"
 
@@ -162,11 +162,7 @@ class UserProgress:
         for mod, step, at in saved.steps:
             if self._counts(mod, at):
                 done.setdefault(mod, {})[step] = at
-        current: dict[str, datetime] = {}
-        previous: dict[str, datetime] = {}
-        for mod, at in saved.completions:
-            latest = current if self._counts(mod, at) else previous
-            latest[mod] = max(at, latest.get(mod, at))
+        current, previous = latest_completions(saved.completions, self.since)
         passed: dict[str, datetime] = {}
         for mod, at in saved.passes:
             if self._counts(mod, at):
@@ -292,6 +288,7 @@ class UserProgress:
             )
         )
 
+    @_writes
     def record_attempt(
         self, module: Module, token: str, attempt: Attempt, state: ModuleState
     ) -> tuple[bool, bool]:

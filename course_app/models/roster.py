@@ -125,6 +125,10 @@ class Assignment(db.Model):
         """Return True if the assignment runs on day."""
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
+    def end(self, day: date) -> None:
+        """End the assignment on day, or on its first day if it starts later."""
+        self.ends_on = max(day, self.starts_on)
+
 
 class Audience(enum.StrEnum):
     """Whom a requirement applies to."""

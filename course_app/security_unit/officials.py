@@ -29,7 +29,7 @@ from course_app.models import (
 )
 from course_app.models.base import utcnow
 from course_app.periods import start_of_day_utc
-from course_app.training import RequiredModule, in_office_on
+from course_app.training import RequiredModule, in_office_on, latest_completions
 
 ACTIVE = "active"
 DEACTIVATED = "deactivated"
@@ -194,12 +194,8 @@ def module_statuses(user_id: int, required: dict[str, RequiredModule]) -> list[M
     stmt = select(ModuleCompletion.module_id, ModuleCompletion.completed_at).where(
         ModuleCompletion.user_id == user_id, ModuleCompletion.module_id.in_(list(required))
     )
-    counting: dict[str, datetime] = {}
-    earlier: dict[str, datetime] = {}
-    for module_id, at in db.session.execute(stmt):
-        since = start_of_day_utc(required[module_id].counts_from)
-        bucket = counting if at >= since else earlier
-        bucket[module_id] = max(at, bucket.get(module_id, at))
+    since = {m: start_of_day_utc(r.counts_from) for m, r in required.items()}
+    counting, earlier = latest_completions(db.session.execute(stmt), since)
     return [
         ModuleStatus(module_id, req, counting.get(module_id), earlier.get(module_id))
         for module_id, req in required.items()
@@ -208,7 +204,7 @@ def module_statuses(user_id: int, required: dict[str, RequiredModule]) -> list[M
 
 def end_assignment(assignment: Assignment, today: date) -> None:
     """End the assignment today, or on its first day if it starts later. Flushes."""
-    assignment.ends_on = max(today, assignment.starts_on)
+    assignment.end(today)
     db.session.flush()
 
 

@@ -312,8 +312,7 @@ def apply_plan(
         _write_assignment(item, user, lookup, organisation_id)
     for ended in plan.ends:
         if ended.id not in keep_ids:
-            seat = db.session.get(Assignment, ended.id)
-            seat.ends_on = max(today, seat.starts_on)
+            db.session.get(Assignment, ended.id).end(today)
     db.session.flush()
     return created
 

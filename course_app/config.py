@@ -64,7 +64,8 @@ def from_environment(instance_path: str) -> dict:
 ROSTER_MAX_BYTES = 2 * 1024 * 1024
 
 DEFAULTS = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # hide_parameters: a database error's message must not carry what was typed (a note) to the log.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     "MAX_CONTENT_LENGTH": 256 * 1024,
     # Endpoints that may receive a file larger than MAX_CONTENT_LENGTH (spooled to disk).
     "UPLOAD_LIMITS": {"security_unit.upload_roster": ROSTER_MAX_BYTES + 64 * 1024},

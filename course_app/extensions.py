@@ -15,6 +15,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -70,6 +71,29 @@ def _sqlite_begin(connection) -> None:
     if connection.dialect.name == "sqlite":
         immediate = connection.get_execution_options().get("sqlite_begin_immediate", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@event.listens_for(Engine, "handle_error")
+def _no_values_in_errors(context):
+    """Drop the row's values that PostgreSQL puts in an error's detail ("Failing row contains").
+
+    With hide_parameters (config.py) the statement's parameters stay out of the message; the
+    server's detail would still carry what was typed (a note) into the log.
+    """
+    orig = context.original_exception
+    diag = getattr(orig, "diag", None)
+    if diag is None or not getattr(diag, "message_detail", None):
+        return None
+    orig.args = (diag.message_primary or type(orig).__name__,)
+    return sa_exc.DBAPIError.instance(
+        context.statement,
+        None,
+        orig,
+        context.dialect.loaded_dbapi.Error,
+        hide_parameters=True,
+        connection_invalidated=context.is_disconnect,
+        dialect=context.dialect,
+    )
 
 
 def begin_writes_immediately() -> None:

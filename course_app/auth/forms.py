@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from course_app.forms import Form
 
 
 class _EmailMixin:
@@ -21,7 +22,7 @@ class _EmailMixin:
     next = HiddenField()
 
 
-class LoginForm(_EmailMixin, FlaskForm):
+class LoginForm(_EmailMixin, Form):
     password = PasswordField(
         _l("Password"),
         validators=[
@@ -32,19 +33,19 @@ class LoginForm(_EmailMixin, FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class LinkRequestForm(_EmailMixin, FlaskForm):
+class LinkRequestForm(_EmailMixin, Form):
     submit = SubmitField(_l("Send me a sign-in link"))
 
 
-class LinkConfirmForm(FlaskForm):
+class LinkConfirmForm(Form):
     submit = SubmitField(_l("Sign in"))
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(Form):
     submit = SubmitField(_l("Sign out"))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     lang = HiddenField()
     next = HiddenField()
 

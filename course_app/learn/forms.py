@@ -6,7 +6,6 @@ import functools
 import random
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -20,6 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from course_app.catalog import Quiz, StepText
+from course_app.forms import Form
 
 
 class ChecklistField(SelectMultipleField):
@@ -29,7 +29,7 @@ class ChecklistField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     checklist = ChecklistField(_l("Checklist"))
     save = SubmitField(_l("Save"))
     done = SubmitField(_l("Save and mark the step as done"))
@@ -75,7 +75,7 @@ def _step_form_class(questions: tuple[tuple[str, str], ...], max_length: int) ->
     return _StepForm
 
 
-class DeleteNotesForm(FlaskForm):
+class DeleteNotesForm(Form):
     confirm = BooleanField(
         _l("Yes, delete all my notes"),
         validators=[
@@ -85,7 +85,7 @@ class DeleteNotesForm(FlaskForm):
     submit = SubmitField(_l("Delete my notes"))
 
 
-class CheckForm(FlaskForm):
+class CheckForm(Form):
     """A knowledge check: one field per question, plus what stops a stale or repeated submit."""
 
     token = HiddenField()

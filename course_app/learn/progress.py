@@ -21,6 +21,7 @@ from course_app.models import (
     QuizAttempt,
     ReflectionNote,
     StepProgress,
+    User,
 )
 from course_app.models.base import utcnow
 from course_app.models.progress import NO_CYCLE
@@ -134,6 +135,16 @@ class UserProgress:
         # Work done before a requirement's "counts from" date does not count for it.
         self.since = {m: start_of_day_utc(r.counts_from) for m, r in self.required.items()}
         self._read: Saved | None = None
+
+    def lock(self) -> None:
+        """Take the user's row lock, so that this request's progress writes run after any other's.
+
+        Two tabs saving at once then each write all of their form, never a mix, and the second
+        sees the first's steps when it decides whether the module is complete. (On SQLite the
+        write transaction already holds the database's write lock: see extensions.py.)
+        """
+        db.session.execute(select(User.id).where(User.id == self.user_id).with_for_update())
+        self._read = None
 
     def _counts(self, module_id: str, at: datetime) -> bool:
         since = self.since.get(module_id)

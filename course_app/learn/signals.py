@@ -16,6 +16,7 @@ def adopt_guest_progress(app: Flask, user, **extra) -> None:
     if not previous:
         return
     progress = UserProgress(user.id, required_today(user))
+    progress.lock()
     progress.adopt(GuestProgress(previous), current_catalog().modules)
 
 

@@ -45,7 +45,10 @@ def _progress():
     """Return the visitor's progress store, counting only this period's work where required."""
     if not current_user.is_authenticated:
         return progress_for(current_user, session)
-    return progress_for(current_user, session, required_today(current_user))
+    progress = progress_for(current_user, session, required_today(current_user))
+    if request.method == "POST":
+        progress.lock()
+    return progress
 
 
 @bp.get("/")

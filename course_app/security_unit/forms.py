@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.validators import Email, Length, Optional, Regexp
 
+from course_app.forms import Form
 from course_app.models.organisation import (
     EMAIL_LENGTH,
     LINE_LENGTH,
@@ -33,7 +33,7 @@ def _too_long(limit: int):
     return Length(max=limit, message=_l("Use at most %(max)d characters", max=limit))
 
 
-class ContactsForm(FlaskForm):
+class ContactsForm(Form):
     security_phone = StringField(
         _l("Phone number of the security unit"),
         filters=[_strip],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -16,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
+from course_app.forms import Form
 from course_app.models import AssignmentRole, Extent
 from course_app.security_unit.labels import EXTENT_LABELS, ROLE_LABELS
 from course_app.security_unit.officials import ACTIVE, DEACTIVATED
@@ -34,7 +34,7 @@ def _lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
-class OfficialsFilterForm(FlaskForm):
+class OfficialsFilterForm(Form):
     """The list's search and filters, sent by GET; choices of party and body are set per request."""
 
     class Meta:
@@ -65,7 +65,7 @@ class OfficialsFilterForm(FlaskForm):
         ]
 
 
-class OfficialForm(FlaskForm):
+class OfficialForm(Form):
     """An official's name, e-mail address and language."""
 
     name = StringField(
@@ -100,7 +100,7 @@ class OfficialForm(FlaskForm):
     submit = SubmitField(_l("Save the official’s details"))
 
 
-class DeactivateForm(FlaskForm):
+class DeactivateForm(Form):
     """Deactivation, confirmed by a tick."""
 
     confirm = BooleanField(

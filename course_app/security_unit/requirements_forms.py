@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
+from course_app.forms import Form
 from course_app.models import Audience
 from course_app.periods import term_for
 from course_app.security_unit.labels import EXTENT_LABELS, ROLE_LABELS
@@ -31,7 +31,7 @@ def period_label(election_year: int) -> str:
     return term_for(election_year).label
 
 
-class RequirementForm(FlaskForm):
+class RequirementForm(Form):
     """Set election_year.choices and module_ids.choices before validating or rendering."""
 
     election_year = SelectField(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, RadioField, SelectChoice, SelectMultipleField, SubmitField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from course_app.forms import Form
 
-class RosterUploadForm(FlaskForm):
+
+class RosterUploadForm(Form):
     roster = FileField(
         _l("Roster file (CSV)"),
         validators=[FileRequired(message=_l("Choose a CSV file with the roster"))],
@@ -24,7 +25,7 @@ class ChecklistField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RosterConfirmForm(FlaskForm):
+class RosterConfirmForm(Form):
     digest = HiddenField()
     end = ChecklistField(_l("Assignments that the file no longer lists"), coerce=int)
     language = RadioField(

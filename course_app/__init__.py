@@ -7,7 +7,8 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from course_app import cli, config, errors, i18n, mail, security
+from course_app import cli, config, errors, i18n, logs, mail, security
+from course_app.auth import links
 from course_app.auth.views import bp as auth_bp
 from course_app.extensions import (
     allow_uploads,
@@ -37,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
+    logs.init_app(app)
     db.init_app(app)
     app.before_request(allow_uploads)
     app.before_request(begin_writes_immediately)
@@ -48,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     mail.init_app(app)
+    links.init_app(app)
     cli.init_app(app)
     learn_signals.init_app(app)
     app.register_blueprint(auth_bp)

@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from course_app import security_log
 from course_app.auth import services
 from course_app.demo import load_demo_roster
 from course_app.extensions import db
@@ -50,8 +51,9 @@ def create_org(slug: str, name: str) -> None:
     """Create an organisation."""
     if db.session.scalar(db.select(Organisation).filter_by(slug=slug)):
         raise click.ClickException(f"an organisation with slug '{slug}' already exists")
-    services.create_organisation(slug, name)
+    org = services.create_organisation(slug, name)
     db.session.commit()
+    security_log.event("cli.organisation_created", organisation=org.id, slug=slug)
     click.echo(f"Created organisation {slug} ({name}).")
 
 
@@ -92,6 +94,9 @@ def create_user(
     minutes = current_app.config["SIGNIN_LINK_MINUTES"]
     token = services.create_signin_token(user, minutes) if link else None
     db.session.commit()
+    security_log.event(
+        "cli.user_created", user=user.id, organisation=org.id, permissions=",".join(permissions)
+    )
     click.echo(f"Created user {user.email} in {org.slug} ({', '.join(permissions)}).")
     if token:
         with current_app.test_request_context():

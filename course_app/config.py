@@ -82,7 +82,16 @@ DEFAULTS = {
     "LANGUAGES": ("sv", "en"),
     "SIGNIN_LINK_MINUTES": 15,
     "ROSTER_MAX_BYTES": ROSTER_MAX_BYTES,
-    "SIGNIN_RATE_LIMIT": "10 per minute;50 per hour",
+    # Failed sign-ins per IP address; successes never count (a town hall shares one address).
+    "SIGNIN_RATE_LIMIT": "20 per minute;100 per hour",
+    # Failed sign-ins for one address from one IP address, and for one address from anywhere.
+    "SIGNIN_ADDRESS_IP_LIMIT": "5 per minute;20 per hour",
+    "SIGNIN_ADDRESS_LIMIT": "60 per hour",
+    # Sign-in links asked for, per IP address and per e-mail address.
+    "LINK_REQUEST_LIMIT": "30 per minute;200 per hour",
+    "LINK_ADDRESS_LIMIT": "5 per 10 minutes;10 per hour",
+    # Retry-After and the X-RateLimit headers.
+    "RATELIMIT_HEADERS_ENABLED": True,
     "NOTE_MAX_LENGTH": 5000,
 }
 

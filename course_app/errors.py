@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 from flask import Flask, render_template
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from course_app.extensions import db
+from course_app import security_log
+from course_app.extensions import db, limiter
 
 PAGES = {
     403: "errors/403.html",
@@ -16,9 +21,27 @@ PAGES = {
 }
 
 
+def _user_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
 def _http_error(error: HTTPException):
     template = PAGES.get(error.code or 500, "errors/generic.html")
-    return render_template(template, error=error), error.code
+    extra = {}
+    if error.code == 403:
+        security_log.event("access_refused", user=_user_id())
+    elif error.code == 429:
+        security_log.event("rate_limited", user=_user_id())
+        extra["wait"] = _seconds_to_wait()
+    return render_template(template, error=error, **extra), error.code
+
+
+def _seconds_to_wait() -> int:
+    """Return how long until the limit that was hit lets the next attempt through."""
+    limit = limiter.current_limit
+    if limit is None:
+        return 60
+    return max(1, math.ceil(limit.reset_at - time.time()))
 
 
 def _csrf_error(error: CSRFError):

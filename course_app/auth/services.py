@@ -98,13 +98,15 @@ def consume_token(token: str) -> User | None:
     )
     if result.rowcount != 1:
         return None  # another request used it first
-    db.session.execute(
-        update(SignInToken)
-        .where(SignInToken.user_id == found.user_id, SignInToken.used_at.is_(None))
-        .values(used_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
     return found.user
+
+
+def void_open_tokens(user_id: int, purpose: str | None = None) -> None:
+    """Use up the user's open sign-in links (of one purpose, or all): they can no longer sign in."""
+    stmt = update(SignInToken).where(SignInToken.user_id == user_id, SignInToken.used_at.is_(None))
+    if purpose is not None:
+        stmt = stmt.where(SignInToken.purpose == purpose)
+    db.session.execute(stmt.values(used_at=utcnow()).execution_options(synchronize_session=False))
 
 
 def create_organisation(slug: str, name: str) -> Organisation:

@@ -13,11 +13,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from course_app.auth import services
+from course_app import security_log
+from course_app.auth import links, services
 from course_app.auth.forms import (
     LanguageForm,
     LinkConfirmForm,
@@ -28,24 +29,56 @@ from course_app.auth.forms import (
 from course_app.extensions import db, limiter
 from course_app.i18n import SESSION_KEY as LOCALE_KEY
 from course_app.i18n import current_lang
-from course_app.mail import queue_mail
 from course_app.models import User
-from course_app.security import external_url, safe_next
+from course_app.security import safe_next
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 
-def _signin_limit() -> str:
-    return current_app.config["SIGNIN_RATE_LIMIT"]
+def _config(name: str):
+    return lambda: current_app.config[name]
 
 
-def _email_key() -> str:
-    """Count attempts per address too, so one address cannot be tried from many machines."""
-    return "email:" + services.normalise_email(request.form.get("email", ""))[:254]
+def _failed(response) -> bool:
+    """A sign-in that did not redirect failed; only failures count towards the limits.
+
+    Thirty officials signing in from the town hall's one address must all get in.
+    """
+    return response.status_code != 302
 
 
-def _sign_in(user: User, next_url: str | None):
+def _address() -> str:
+    return services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _address_key() -> str:
+    return "address:" + _address()
+
+
+def _address_and_ip_key() -> str:
+    return f"address-ip:{_address()}:{get_remote_address()}"
+
+
+def _failure_limits(view):
+    """Limit failed sign-ins per IP (strict), per address and IP, and per address (a ceiling).
+
+    Someone guessing from one machine is stopped by the first two long before the address's
+    ceiling, so the owner can still sign in from their own machine.
+    """
+    limits = (
+        (_config("SIGNIN_RATE_LIMIT"), get_remote_address),
+        (_config("SIGNIN_ADDRESS_IP_LIMIT"), _address_and_ip_key),
+        (_config("SIGNIN_ADDRESS_LIMIT"), _address_key),
+    )
+    for limit, key in limits:
+        view = limiter.limit(limit, methods=["POST"], key_func=key, deduct_when=_failed)(view)
+    return view
+
+
+def _sign_in(user: User, next_url: str | None, method: str):
     """Start a new session for user, keep the language, and commit what sign-in carried over.
+
+    Any sign-in voids the user's other open sign-in links and invitations.
 
     What the visitor did as a guest is handed to Flask-Login's user_logged_in receivers
     (learn/ adopts the guest's progress) through g.session_before_sign_in.
@@ -56,7 +89,9 @@ def _sign_in(user: User, next_url: str | None):
     g.session_before_sign_in = dict(session)
     session.clear()
     login_user(user)
+    services.void_open_tokens(user.id)
     db.session.commit()
+    security_log.event("sign_in.success", method=method, user=user.id)
     session.permanent = True
     if locale:
         session[LOCALE_KEY] = locale
@@ -69,8 +104,7 @@ def _redirect_next(target: str | None):
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_signin_limit, methods=["POST"])
-@limiter.limit(_signin_limit, methods=["POST"], key_func=_email_key)
+@_failure_limits
 def login():
     """Sign in with e-mail address and password."""
     if current_user.is_authenticated:
@@ -79,48 +113,44 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            return _sign_in(user, form.next.data)
+            return _sign_in(user, form.next.data, "password")
+        security_log.event(
+            "sign_in.failure", method="password", address=security_log.address_hash(_address())
+        )
         form.password.errors.append(_("The e-mail address or the password is wrong"))
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 
 
 @bp.route("/sign-in/link", methods=["GET", "POST"])
-@limiter.limit(_signin_limit, methods=["POST"])
-@limiter.limit(_signin_limit, methods=["POST"], key_func=_email_key)
+@limiter.limit(_config("LINK_REQUEST_LIMIT"), methods=["POST"])
+@limiter.limit(_config("LINK_ADDRESS_LIMIT"), methods=["POST"], key_func=_address_key)
 def request_link():
-    """Queue a single-use sign-in link to the address, if it belongs to a user."""
+    """Ask for a single-use sign-in link; the mail worker sends it if the address has an account.
+
+    The request does the same work for every address (one row stored, see links.py), so
+    neither the page nor the time it takes tells whether an address has an account.
+    """
     form = LinkRequestForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         status = 400 if form.errors else 200
         return render_template("auth/request_link.html", form=form), status
-    user = services.find_user(form.email.data)
-    if user is not None:
-        token = services.create_signin_token(user, current_app.config["SIGNIN_LINK_MINUTES"])
-        _queue_link(user, token, form.next.data)
-    # The token and its e-mail are committed together; the page never waits for the mail server.
+    links.request_link(form.email.data, safe_next(form.next.data) or "", current_lang())
+    security_log.event("link.requested", address=security_log.address_hash(form.email.data))
     db.session.commit()
     return render_template("auth/link_sent.html", email=form.email.data)
 
 
-def _queue_link(user: User, token: str, next_url: str | None) -> None:
-    minutes = current_app.config["SIGNIN_LINK_MINUTES"]
-    with force_locale(user.locale or current_lang()):
-        link = external_url("auth.use_link", token=token, next=safe_next(next_url))
-        subject = _("Your sign-in link for Tryggt uppdrag")
-        body = render_template("auth/email_link.txt", link=link, minutes=minutes)
-    queue_mail(user.email, subject, body)
-
-
 @bp.route("/sign-in/link/<token>", methods=["GET", "POST"])
-@limiter.limit(_signin_limit, methods=["POST"])
+@limiter.limit(_config("SIGNIN_RATE_LIMIT"), methods=["POST"], deduct_when=_failed)
 def use_link(token: str):
     """Confirm, then use a sign-in link; a GET alone never uses it up."""
     form = LinkConfirmForm()
     if form.validate_on_submit():
         user = services.consume_token(token)
         if user is not None:
-            return _sign_in(user, request.args.get("next"))
+            return _sign_in(user, request.args.get("next"), "link")
+        security_log.event("sign_in.failure", method="link")
     elif request.method == "GET":
         found = services.find_valid_token(token)
         if found is not None:
@@ -137,6 +167,7 @@ def logout():
             locale = locale or current_user.locale
             current_user.session_version += 1
             db.session.commit()
+            security_log.event("sign_out", user=current_user.id)
         logout_user()
         session.clear()
         if locale:

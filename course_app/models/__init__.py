@@ -1,6 +1,6 @@
 """The database models: learner state, the roster and requirements (course text is in content/)."""
 
-from course_app.models.mail import OutgoingMail
+from course_app.models.mail import LinkRequest, OutgoingMail
 from course_app.models.organisation import LocalContacts, Organisation
 from course_app.models.progress import (
     ChecklistTick,
@@ -33,6 +33,7 @@ __all__ = [
     "LocalContacts",
     "ModuleCompletion",
     "Organisation",
+    "LinkRequest",
     "OutgoingMail",
     "Party",
     "QuizAttempt",

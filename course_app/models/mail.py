@@ -32,3 +32,20 @@ class OutgoingMail(db.Model):
 
     def __repr__(self) -> str:
         return f"<OutgoingMail {self.id}>"
+
+
+class LinkRequest(db.Model):
+    """A sign-in link asked for, waiting for the mail worker to look the address up.
+
+    The request itself stores this row whatever the address, so that the page is the same, and
+    as quick, for an address that has an account and one that has not. The worker deletes the
+    row, and only for an active account makes a link and queues the e-mail.
+    """
+
+    __tablename__ = "link_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    next_url: Mapped[str] = mapped_column(String(500), default="")
+    locale: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from course_app import security_log
 from course_app.extensions import db
 from course_app.models import LocalContacts, Permission
 
@@ -54,6 +55,9 @@ def contacts():
     except ContactsConflict:
         return _conflict(form)
     db.session.commit()
+    security_log.event(
+        "contacts.saved", user=current_user.id, organisation=current_user.organisation_id
+    )
     flash(_("The contacts have been saved. Officials see them in the course now."), "success")
     return redirect(url_for("security_unit.contacts"))
 

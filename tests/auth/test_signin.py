@@ -2,6 +2,7 @@
 
 import email
 import re
+import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from sqlalchemy import select, update
 
 from course_app.extensions import db
 from course_app.mail import deliver_pending
-from course_app.models import SignInToken, User
+from course_app.models import OutgoingMail, SignInToken, User
 from course_app.models.base import utcnow
 from tests.conftest import TEST_PASSWORD, csrf_from
 
@@ -178,11 +179,12 @@ def test_expired_link_does_not_sign_in(app, client, create_user):
 def test_link_expires_within_fifteen_minutes(app, client, create_user):
     user = create_user()
     _request_link(client, user.email)
+    [mail] = _outbox(app)
     with app.app_context():
         token = db.session.scalar(select(SignInToken).where(SignInToken.user_id == user.id))
         assert token.expires_at - token.created_at <= timedelta(minutes=15)
         assert len(token.token_hash) == 64
-    assert token.token_hash not in _outbox(app)[0].read_text()
+    assert token.token_hash not in mail.read_text()
 
 
 def test_unknown_address_gets_the_same_page_and_no_mail(app, client, create_user):
@@ -207,14 +209,84 @@ def test_link_is_built_from_the_configured_address_not_the_host_header(app, clie
     assert "evil.example" not in _link_from_mail(_outbox(app)[0])
 
 
-def test_sign_in_attempts_are_rate_limited(app, client, create_user):
-    user = create_user(password=TEST_PASSWORD)
+def _client_at(app, ip: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = ip
+    return client
+
+
+def _try_password(client, address: str, password: str):
     html = client.get("/sign-in").get_data(as_text=True)
-    data = {"csrf_token": csrf_from(html), "email": user.email, "password": "wrong"}
-    statuses = [client.post("/sign-in", data=data).status_code for _ in range(11)]
-    assert statuses[:10] == [400] * 10
-    assert statuses[10] == 429
-    assert 'lang="sv"' in client.post("/sign-in", data=data).get_data(as_text=True)
+    data = {"csrf_token": csrf_from(html), "email": address, "password": password}
+    return client.post("/sign-in", data=data)
+
+
+def test_wrong_passwords_for_one_address_from_one_machine_are_stopped(app, create_user):
+    user = create_user(password=TEST_PASSWORD)
+    attacker = _client_at(app, "203.0.113.7")
+    statuses = [_try_password(attacker, user.email, "wrong").status_code for _ in range(6)]
+    assert statuses == [400] * 5 + [429]
+    refused = _try_password(attacker, user.email, TEST_PASSWORD)
+    assert refused.status_code == 429
+    assert 'lang="sv"' in refused.get_data(as_text=True)
+
+
+def test_the_owner_still_signs_in_from_another_machine_during_an_attack(app, create_user):
+    user = create_user(password=TEST_PASSWORD)
+    attacker = _client_at(app, "203.0.113.7")
+    for _ in range(10):
+        _try_password(attacker, user.email, "wrong")
+    assert _try_password(attacker, user.email, "wrong").status_code == 429
+    owner = _client_at(app, "198.51.100.20")
+    assert _try_password(owner, user.email, TEST_PASSWORD).status_code == 302
+
+
+def test_thirty_officials_sign_in_from_one_address_within_a_minute(app, create_user):
+    users = [create_user(password=TEST_PASSWORD) for _ in range(30)]
+    statuses = [
+        _try_password(_client_at(app, "192.0.2.1"), user.email, TEST_PASSWORD).status_code
+        for user in users
+    ]
+    assert statuses == [302] * 30
+
+
+def test_many_failures_from_one_machine_are_stopped_whatever_the_address(app):
+    machine = _client_at(app, "203.0.113.9")
+    statuses = [
+        _try_password(machine, f"guess{n}@example.se", "wrong").status_code for n in range(21)
+    ]
+    assert statuses == [400] * 20 + [429]
+
+
+def test_the_limit_page_says_how_long_to_wait_and_sends_retry_after(app, create_user):
+    user = create_user(password=TEST_PASSWORD)
+    attacker = _client_at(app, "203.0.113.7")
+    for _ in range(5):
+        _try_password(attacker, user.email, "wrong")
+    response = _try_password(attacker, user.email, "wrong")
+    assert response.status_code == 429
+    wait = int(response.headers["Retry-After"])
+    assert 0 < wait <= 60
+    page = response.get_data(as_text=True)
+    assert "Vänta 1 minut och försök igen." in page or f"Vänta {wait} sekunder" in page
+    assert "några minuter" not in page
+
+
+def test_a_password_sign_in_voids_the_open_links(app, client, create_user, post_form):
+    user = create_user(password=TEST_PASSWORD)
+    _request_link(client, user.email)
+    path = _link_from_mail(_outbox(app)[0]).removeprefix("http://tryggt.test")
+    assert _try_password(app.test_client(), user.email, TEST_PASSWORD).status_code == 302
+    assert app.test_client().get(path).status_code == 410
+
+
+def test_a_new_link_voids_the_earlier_one(app, client, create_user):
+    user = create_user()
+    _request_link(client, user.email)
+    first = _link_from_mail(_outbox(app)[0]).removeprefix("http://tryggt.test")
+    _request_link(client, user.email)
+    assert len(_outbox(app)) == 2
+    assert app.test_client().get(first).status_code == 410
 
 
 def test_link_requests_are_rate_limited(app, client):
@@ -258,17 +330,15 @@ def test_using_a_link_closes_the_other_open_links(app, client, create_user):
     assert app.test_client().get(first).status_code == 410
 
 
-def test_one_address_is_limited_whatever_the_machine(app, create_user):
+def test_one_address_has_a_ceiling_whatever_the_machine(app, create_user):
+    """Guessing from many machines at once is slowed down by a higher limit on the address."""
+    app.config["SIGNIN_ADDRESS_LIMIT"] = "10 per hour"
     user = create_user(password=TEST_PASSWORD)
-    statuses = []
-    for attempt in range(11):
-        client = app.test_client()
-        client.environ_base["REMOTE_ADDR"] = f"198.51.100.{attempt + 1}"
-        html = client.get("/sign-in").get_data(as_text=True)
-        data = {"csrf_token": csrf_from(html), "email": user.email, "password": "wrong"}
-        statuses.append(client.post("/sign-in", data=data).status_code)
-    assert statuses[:10] == [400] * 10
-    assert statuses[10] == 429
+    statuses = [
+        _try_password(_client_at(app, f"198.51.100.{n + 1}"), user.email, "wrong").status_code
+        for n in range(11)
+    ]
+    assert statuses == [400] * 10 + [429]
 
 
 def test_the_link_mail_follows_the_browser_language(app, client, create_user):
@@ -281,3 +351,46 @@ def test_the_link_mail_follows_the_browser_language(app, client, create_user):
     )
     message = email.message_from_bytes(_outbox(app)[0].read_bytes())
     assert message.get_payload(decode=True).decode().startswith("Hello,")
+
+
+def test_a_link_request_does_the_same_work_whatever_the_address(
+    app, client, create_user, count_queries
+):
+    """Nothing in the time taken can tell whether an address has an account."""
+    user = create_user()
+    _request_link(client, "warm-up@example.se")
+    with count_queries() as known:
+        known_page = _request_link(client, user.email).get_data(as_text=True)
+    with count_queries() as unknown:
+        unknown_page = _request_link(client, "nobody@example.se").get_data(as_text=True)
+    assert known == unknown
+    assert all("users" not in statement for statement in known)
+    assert _main(known_page).replace(user.email, "X") == _main(unknown_page).replace(
+        "nobody@example.se", "X"
+    )
+
+
+def _main(html: str) -> str:
+    return html.split("<main")[1].split("</main>")[0]
+
+
+def test_a_link_request_does_not_wait_for_or_fail_with_the_mail_server(app, client, create_user):
+    """With mail down, a known address gets the same page; the worker retries later."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    app.config.update(
+        MAIL_BACKEND="smtp",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=closed_port,
+        MAIL_DELIVER_AFTER_REQUEST=True,
+    )
+    user = create_user()
+    response = _request_link(client, user.email)
+    response.close()  # delivery after the request runs when the response is closed
+    assert response.status_code == 200
+    assert "<h1>Titta i din e-post</h1>" in response.get_data(as_text=True)
+    with app.app_context():
+        mail = db.session.scalars(select(OutgoingMail)).one()
+        assert mail.sent_at is None
+        assert mail.attempts == 1

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from urllib.parse import urlsplit
+import re
+from urllib.parse import quote, urlsplit
 
 from flask import Flask, Response, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -82,8 +83,24 @@ def _load_user(session_id: str) -> User | None:
     return user
 
 
+def mailto_href(address: str) -> str:
+    """Return a mailto: link that can only ever address the one recipient.
+
+    Characters that would start headers (?cc=, &bcc=) or other parts are percent-encoded.
+    """
+    return "mailto:" + quote(address.strip(), safe="@.+-_")
+
+
+def tel_href(number: str) -> str:
+    """Return a tel: link of the number's digits (and a leading +) only."""
+    digits = re.sub(r"[^0-9]", "", number)
+    return "tel:" + ("+" if number.strip().startswith("+") else "") + digits
+
+
 def init_app(app: Flask) -> None:
     """Set security headers on every response and configure sign-in."""
+    app.add_template_filter(mailto_href, "mailto_href")
+    app.add_template_filter(tel_href, "tel_href")
     talisman.init_app(
         app,
         content_security_policy=CSP,

@@ -53,6 +53,12 @@ class ContactsForm(Form):
             Optional(),
             _too_long(EMAIL_LENGTH),
             Email(message=_l("Enter an e-mail address like name@example.se")),
+            # Stricter than the standard: no ?, &, = or quotes, which a mailto link would read
+            # as extra recipients or headers.
+            Regexp(
+                r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$",
+                message=_l("Enter an e-mail address like name@example.se"),
+            ),
         ],
     )
     party_contacts = TextAreaField(

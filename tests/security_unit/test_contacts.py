@@ -116,6 +116,16 @@ def test_guest_sees_the_national_numbers_and_whom_to_ask(client):
     [
         ("security_phone", "ring mig", "Skriv ett telefonnummer med siffror"),
         ("security_email", "inte-en-adress", "Skriv en e-postadress i formatet namn@exempel.se"),
+        (
+            "security_email",
+            "a?cc=someone@example.org",
+            "Skriv en e-postadress i formatet namn@exempel.se",
+        ),
+        (
+            "security_email",
+            "a&bcc=x@example.org",
+            "Skriv en e-postadress i formatet namn@exempel.se",
+        ),
         ("guidelines_url", "http://testkommun.se", "Skriv en adress som börjar med https://"),
         ("local_routine", "x" * 2001, "Använd högst 2000 tecken"),
     ],
@@ -207,3 +217,23 @@ def test_two_saves_at_the_same_moment_refuse_the_second(client, app, login_as, s
     assert response.status_code == 409
     assert 'value="08-123 456"' in response.get_data(as_text=True)
     assert saved_contacts(app, security_unit.organisation_id).security_phone == "021-39 00 00"
+
+
+def test_contact_links_address_one_recipient_whatever_is_stored(
+    client, app, login_as, security_unit
+):
+    """A value stored before the stricter check still cannot add a copy or a header."""
+    with app.app_context():
+        db.session.add(
+            LocalContacts(
+                organisation_id=security_unit.organisation_id,
+                security_email="a?cc=someone@example.org",
+                security_phone='+46 21-39 00 00"><script>',
+            )
+        )
+        db.session.commit()
+    login_as(client, security_unit)
+    html = client.get(STEP).get_data(as_text=True)
+    assert 'href="mailto:a%3Fcc%3Dsomeone@example.org"' in html
+    assert 'href="tel:+4621390000"' in html
+    assert "mailto:a?cc" not in html

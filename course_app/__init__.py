@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from course_app import cli, config, errors, i18n, logs, mail, security
-from course_app.auth import links
+from course_app.auth import links, sessions
 from course_app.auth.views import bp as auth_bp
 from course_app.extensions import (
     allow_uploads,
@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.before_request(begin_writes_immediately)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    sessions.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)

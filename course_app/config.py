@@ -58,6 +58,9 @@ def from_environment(instance_path: str) -> dict:
         "FORCE_HTTPS": _env_bool("FORCE_HTTPS", production),
         # How many reverse proxies in front of the app set X-Forwarded-For and -Proto.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        # A sign-in lasts this long at most, and ends sooner after this long without a request.
+        "SESSION_MAX_HOURS": float(os.environ.get("SESSION_MAX_HOURS", "12")),
+        "SESSION_IDLE_MINUTES": float(os.environ.get("SESSION_IDLE_MINUTES", "120")),
     }
 
 

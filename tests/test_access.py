@@ -62,6 +62,7 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "/security-unit/roster": {"GET": UNIT, "POST": UNIT},
     "/security-unit/roster/<int:import_id>": {"GET": UNIT_BY_ID, "POST": UNIT_BY_ID},
     "/sign-in": {"GET": EVERYONE, "POST": EVERYONE},
+    "/sign-in/continue": {"POST": EVERYONE},
     "/sign-in/link": {"GET": EVERYONE, "POST": EVERYONE},
     "/sign-in/link/<token>": {"GET": EVERYONE, "POST": EVERYONE},
     "/sign-out": {"POST": EVERYONE},

@@ -15,6 +15,7 @@ PAGES = [
 # Every POST route, with an address to post to.
 POSTS = {
     "/sign-in": "/sign-in",
+    "/sign-in/continue": "/sign-in/continue",
     "/sign-in/link": "/sign-in/link",
     "/sign-in/link/<token>": "/sign-in/link/sometoken",
     "/sign-out": "/sign-out",

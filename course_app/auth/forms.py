@@ -33,6 +33,18 @@ class LoginForm(_EmailMixin, Form):
     submit = SubmitField(_l("Sign in"))
 
 
+class ResumeForm(LoginForm):
+    """Sign in again after the session ended, carrying the form that was sent (see sessions.py)."""
+
+    resume_to = HiddenField()
+
+
+class ResendForm(Form):
+    """Send again, signed in, the form that arrived after the session had ended."""
+
+    submit = SubmitField(_l("Send what I wrote"))
+
+
 class LinkRequestForm(_EmailMixin, Form):
     submit = SubmitField(_l("Send me a sign-in link"))
 

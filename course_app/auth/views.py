@@ -18,13 +18,15 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from course_app import security_log
-from course_app.auth import links, services
+from course_app.auth import links, services, sessions
 from course_app.auth.forms import (
     LanguageForm,
     LinkConfirmForm,
     LinkRequestForm,
     LoginForm,
     LogoutForm,
+    ResendForm,
+    ResumeForm,
 )
 from course_app.extensions import db, limiter
 from course_app.i18n import SESSION_KEY as LOCALE_KEY
@@ -89,6 +91,7 @@ def _sign_in(user: User, next_url: str | None, method: str):
     g.session_before_sign_in = dict(session)
     session.clear()
     login_user(user)
+    sessions.start()
     services.void_open_tokens(user.id)
     db.session.commit()
     security_log.event("sign_in.success", method=method, user=user.id)
@@ -120,6 +123,31 @@ def login():
         form.password.errors.append(_("The e-mail address or the password is wrong"))
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/sign-in/continue")
+@_failure_limits
+def resume():
+    """Sign in again after the session ended, then offer to send the kept form again."""
+    form = ResumeForm()
+    carried = sessions.carried_in(request.form)
+    resume_to = safe_next(form.resume_to.data)
+    if form.validate_on_submit() and resume_to:
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            _sign_in(user, None, "password")
+            # The sign-in began a new session: the form below needs a token of the new one.
+            g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+            session.pop("_flashes", None)
+            flash(_("You are signed in again. Nothing has been saved yet."), "info")
+            return render_template(
+                "auth/resend.html", form=ResendForm(), carried=carried, resume_to=resume_to
+            )
+        security_log.event(
+            "sign_in.failure", method="password", address=security_log.address_hash(_address())
+        )
+        form.password.errors.append(_("The e-mail address or the password is wrong"))
+    return sessions.session_ended_page(carried, resume_to or "", form, 400)
 
 
 @bp.route("/sign-in/link", methods=["GET", "POST"])

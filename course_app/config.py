@@ -6,12 +6,23 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from flask.cli import NoAppException
+
 DEV_SECRET_KEY = "dev-only-not-secret"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-class UnsafeConfigError(RuntimeError):
-    """Raised when the production configuration would be unsafe to run."""
+class UnsafeConfigError(NoAppException, RuntimeError):
+    """Raised when the production configuration would be unsafe to run.
+
+    A NoAppException, so that a `flask` command says so in one line instead of a traceback.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(
+            f"unsafe configuration: {message}. For development set APP_ENV=development "
+            "(make run does); for production see docs/production.md."
+        )
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -58,6 +69,8 @@ def from_environment(instance_path: str) -> dict:
         "FORCE_HTTPS": _env_bool("FORCE_HTTPS", production),
         # How many reverse proxies in front of the app set X-Forwarded-For and -Proto.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        # Production runs on PostgreSQL; SQLite only when a single small installation says so.
+        "ALLOW_SQLITE_IN_PRODUCTION": _env_bool("ALLOW_SQLITE_IN_PRODUCTION", False),
         # A sign-in lasts this long at most, and ends sooner after this long without a request.
         "SESSION_MAX_HOURS": float(os.environ.get("SESSION_MAX_HOURS", "12")),
         "SESSION_IDLE_MINUTES": float(os.environ.get("SESSION_IDLE_MINUTES", "120")),
@@ -99,20 +112,41 @@ DEFAULTS = {
 }
 
 
-def check_production(config: dict) -> None:
-    """Raise UnsafeConfigError if a production configuration is unsafe."""
+def production_problems(config: dict) -> list[str]:
+    """Return what makes a production configuration unsafe, one sentence each."""
     if config.get("APP_ENV") != "production":
-        return
+        return []
+    problems = []
     key = config.get("SECRET_KEY") or ""
     if not key or key == DEV_SECRET_KEY or len(key) < 32:
-        raise UnsafeConfigError("SECRET_KEY must be set to a random value of 32 characters or more")
+        problems.append("SECRET_KEY must be set to a random value of 32 characters or more")
     if config.get("DEBUG"):
-        raise UnsafeConfigError("debug mode must be off in production")
+        problems.append("debug mode must be off in production")
     if config.get("MAIL_BACKEND") != "smtp":
-        raise UnsafeConfigError("MAIL_BACKEND must be 'smtp' in production")
+        problems.append("MAIL_BACKEND must be 'smtp' in production")
     if not str(config.get("BASE_URL", "")).startswith("https://"):
-        raise UnsafeConfigError("BASE_URL must be the site's https:// address in production")
+        problems.append("BASE_URL must be the site's https:// address in production")
     if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
-        raise UnsafeConfigError(
+        problems.append(
             "RATELIMIT_STORAGE_URI must be shared storage such as redis:// in production"
         )
+    if not config.get("RATELIMIT_ENABLED", True):
+        problems.append("RATELIMIT_ENABLED must not be turned off in production")
+    if not config.get("FORCE_HTTPS") and not config.get("TRUSTED_PROXIES"):
+        problems.append(
+            "FORCE_HTTPS may be off in production only behind a TLS proxy (set TRUSTED_PROXIES)"
+        )
+    uri = str(config.get("SQLALCHEMY_DATABASE_URI", ""))
+    if uri.startswith("sqlite") and not config.get("ALLOW_SQLITE_IN_PRODUCTION"):
+        problems.append(
+            "DATABASE_URL must be PostgreSQL in production "
+            "(or set ALLOW_SQLITE_IN_PRODUCTION=1 for a single small installation)"
+        )
+    return problems
+
+
+def check_production(config: dict) -> None:
+    """Raise UnsafeConfigError if a production configuration is unsafe."""
+    problems = production_problems(config)
+    if problems:
+        raise UnsafeConfigError("; ".join(problems))

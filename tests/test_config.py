@@ -16,6 +16,9 @@ SAFE_PRODUCTION = {
     "MAIL_BACKEND": "smtp",
     "BASE_URL": "https://tryggt.example.se",
     "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+    "FORCE_HTTPS": True,
+    # The suite's database may be SQLite; the refusal itself is tested below.
+    "ALLOW_SQLITE_IN_PRODUCTION": True,
 }
 
 
@@ -29,6 +32,12 @@ SAFE_PRODUCTION = {
         ({"MAIL_BACKEND": "outbox"}, "MAIL_BACKEND"),
         ({"BASE_URL": "http://127.0.0.1:5000"}, "BASE_URL"),
         ({"RATELIMIT_STORAGE_URI": "memory://"}, "RATELIMIT_STORAGE_URI"),
+        ({"RATELIMIT_ENABLED": False}, "RATELIMIT_ENABLED"),
+        ({"FORCE_HTTPS": False}, "FORCE_HTTPS"),
+        (
+            {"SQLALCHEMY_DATABASE_URI": "sqlite:///x.sqlite3", "ALLOW_SQLITE_IN_PRODUCTION": False},
+            "ALLOW_SQLITE_IN_PRODUCTION",
+        ),
     ],
 )
 def test_production_refuses_unsafe_configuration(migrated, tmp_path, overrides, message):
@@ -40,6 +49,20 @@ def test_production_refuses_unsafe_configuration(migrated, tmp_path, overrides, 
 def test_production_with_safe_configuration_starts(migrated, tmp_path):
     app = create_app(make_config(migrated, tmp_path, **SAFE_PRODUCTION))
     assert app.config["APP_ENV"] == "production"
+
+
+def test_behind_a_tls_proxy_production_may_leave_https_to_the_proxy(migrated, tmp_path):
+    config = {**SAFE_PRODUCTION, "FORCE_HTTPS": False, "TRUSTED_PROXIES": 1}
+    assert create_app(make_config(migrated, tmp_path, **config)).config["TRUSTED_PROXIES"] == 1
+
+
+def test_production_on_postgresql_needs_no_sqlite_permission(migrated, tmp_path):
+    config = {
+        **SAFE_PRODUCTION,
+        "ALLOW_SQLITE_IN_PRODUCTION": False,
+        "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@db.example.se/tryggt",
+    }
+    assert create_app(make_config(migrated, tmp_path, **config))
 
 
 def test_without_app_env_the_app_insists_on_production(monkeypatch):

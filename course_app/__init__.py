@@ -8,6 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from course_app import cli, config, errors, i18n, logs, mail, security
+from course_app.account.views import bp as account_bp
 from course_app.auth import links, sessions
 from course_app.auth.views import bp as auth_bp
 from course_app.extensions import (
@@ -56,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     learn_signals.init_app(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(security_unit_bp)
     app.extensions["catalog"] = load_course(app)
     return app

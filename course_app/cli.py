@@ -13,6 +13,7 @@ from course_app.auth import services
 from course_app.demo import load_demo_roster
 from course_app.extensions import db
 from course_app.mail_cli import mail_cli
+from course_app.maintenance import maintenance_cli
 from course_app.models import LocalContacts, Organisation, Permission
 from course_app.security import external_url
 
@@ -135,3 +136,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_data)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(maintenance_cli)

@@ -71,6 +71,11 @@ def from_environment(instance_path: str) -> dict:
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         # Production runs on PostgreSQL; SQLite only when a single small installation says so.
         "ALLOW_SQLITE_IN_PRODUCTION": _env_bool("ALLOW_SQLITE_IN_PRODUCTION", False),
+        # A deleted account's completions and assignments are kept this long as evidence of
+        # training, then erased by `flask maintenance run`.
+        "DELETED_ACCOUNT_RETENTION_DAYS": int(
+            os.environ.get("DELETED_ACCOUNT_RETENTION_DAYS", "730")
+        ),
         # A sign-in lasts this long at most, and ends sooner after this long without a request.
         "SESSION_MAX_HOURS": float(os.environ.get("SESSION_MAX_HOURS", "12")),
         "SESSION_IDLE_MINUTES": float(os.environ.get("SESSION_IDLE_MINUTES", "120")),

@@ -23,6 +23,7 @@ POSTS = {
     "/modules/<module_id>/steps/<int:number>": "/modules/organisation/steps/1",
     "/modules/<module_id>/check": "/modules/organisation/check",
     "/my-notes/delete": "/my-notes/delete",
+    "/my-data/delete": "/my-data/delete",
     "/security-unit/contacts": "/security-unit/contacts",
     "/security-unit/roster": "/security-unit/roster",
     "/security-unit/roster/<int:import_id>": "/security-unit/roster/1",
@@ -99,6 +100,7 @@ def production_app(migrated, monkeypatch, make_app):
     monkeypatch.setenv("DATABASE_URL", migrated)
     monkeypatch.setenv("BASE_URL", "https://tryggt.test")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/15")
+    monkeypatch.setenv("ALLOW_SQLITE_IN_PRODUCTION", "1")  # the suite's database may be SQLite
     for name in ("MAIL_BACKEND", "FORCE_HTTPS", "FLASK_DEBUG"):
         monkeypatch.delenv(name, raising=False)
     return make_app()

@@ -33,6 +33,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(default=True)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the official deleted their account: what is kept as evidence of training is
+    # erased by `flask maintenance run` once the retention period has passed.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Part of the signed-in session's id: raising it at sign-out ends every copy of the session.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

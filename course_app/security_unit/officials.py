@@ -57,6 +57,7 @@ class OfficialRow:
     active: bool
     parties: tuple[str, ...]
     bodies: tuple[str, ...]
+    deleted_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def officials_stmt(organisation_id: int, filters: Filters, today: date):
     is_official = exists().where(
         UserPermission.user_id == User.id, UserPermission.permission == Permission.OFFICIAL
     )
-    stmt = select(User.id, User.name, User.email, User.active).where(
+    stmt = select(User.id, User.name, User.email, User.active, User.deleted_at).where(
         User.organisation_id == organisation_id, is_official
     )
     if filters.q:
@@ -143,11 +144,16 @@ def seats_by_user(user_ids: list[int], today: date) -> dict[int, tuple[list[str]
 
 
 def official_rows(rows, today: date) -> list[OfficialRow]:
-    """Return the list's lines for rows of (id, name, e-mail, active)."""
+    """Return the list's lines for rows of (id, name, e-mail, active, deleted at)."""
     seats = seats_by_user([row.id for row in rows], today)
     return [
         OfficialRow(
-            row.id, row.name, row.email, row.active, *map(tuple, seats.get(row.id, ([], [])))
+            row.id,
+            row.name,
+            row.email,
+            row.active,
+            *map(tuple, seats.get(row.id, ([], []))),
+            row.deleted_at,
         )
         for row in rows
     ]

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from course_app.account.data import retention
 from course_app.extensions import db
 from course_app.i18n import current_lang
 from course_app.learn.services import current_catalog
@@ -37,6 +38,8 @@ def _today():
 
 
 def _display_name(user: User) -> str:
+    if user.deleted_at:
+        return user.name or _("Deleted account")
     return user.name or user.email
 
 
@@ -106,6 +109,7 @@ def _official_page(user: User, deactivate_form: DeactivateForm | None = None, st
     return render_template(
         "security_unit/official.html",
         official=user,
+        retention=retention(),
         display_name=_display_name(user),
         language=LANGUAGES.get(user.locale or ""),
         assignments=assignments.all(),
@@ -149,11 +153,22 @@ def end_assignment(user_id: int, assignment_id: int):
     return redirect(url_for("security_unit.official", user_id=user.id))
 
 
+def _deleted(user: User):
+    """Refuse to change an account its owner deleted: it is kept only as evidence of training."""
+    flash(
+        _("The official deleted this account. It is kept as evidence and cannot be changed."),
+        "error",
+    )
+    return redirect(url_for("security_unit.official", user_id=user.id))
+
+
 @bp.post("/officials/<int:user_id>/invite", endpoint="invite_official")
 @unit_required
 def invite_official(user_id: int):
     """Send the official a new invitation; earlier ones stop working."""
     user = get_in_org(User, user_id)
+    if user.deleted_at:
+        return _deleted(user)
     if not user.active:
         flash(_("Reactivate the account before you send an invitation."), "error")
         return redirect(url_for("security_unit.official", user_id=user.id))
@@ -193,6 +208,8 @@ def deactivate_official(user_id: int):
 def reactivate_official(user_id: int):
     """Let a deactivated account be used again."""
     user = get_in_org(User, user_id)
+    if user.deleted_at:
+        return _deleted(user)
     if not user.active:
         services.reactivate(user)
         db.session.commit()
@@ -211,6 +228,7 @@ def _edit_page(user: User, form: OfficialForm, status: int = 200):
     return render_template(
         "security_unit/official_edit.html",
         official=user,
+        retention=retention(),
         display_name=_display_name(user),
         form=form,
     ), status
@@ -221,6 +239,8 @@ def _edit_page(user: User, form: OfficialForm, status: int = 200):
 def edit_official(user_id: int):
     """Change an official's name, e-mail address (unique in the installation) and language."""
     user = get_in_org(User, user_id)
+    if user.deleted_at:
+        return _deleted(user)
     if request.method == "GET":
         form = OfficialForm(obj=user)
         form.locale.data = user.locale or "sv"

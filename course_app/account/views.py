@@ -1,0 +1,97 @@
+"""My data: download everything the app holds about me, or delete my account."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, logout_user
+from wtforms import BooleanField, SubmitField
+from wtforms.validators import DataRequired
+
+from course_app import security_log
+from course_app.account import data
+from course_app.extensions import db
+from course_app.forms import Form
+from course_app.i18n import SESSION_KEY as LOCALE_KEY
+
+bp = Blueprint("account", __name__, template_folder="templates")
+
+
+class DeleteAccountForm(Form):
+    confirm = BooleanField(
+        _l("Yes, delete my account"),
+        validators=[
+            DataRequired(message=_l("Tick the box to confirm that you want to delete your account"))
+        ],
+    )
+    submit = SubmitField(_l("Delete my account"))
+
+
+def _render(form: DeleteAccountForm, status: int = 200):
+    days = current_app.config["DELETED_ACCOUNT_RETENTION_DAYS"]
+    return render_template("account/my_data.html", form=form, years=days // 365, days=days), status
+
+
+@bp.get("/my-data")
+@login_required
+def my_data():
+    """Say what the app holds about me, and offer it as files, or to delete the account."""
+    return _render(DeleteAccountForm())
+
+
+def _download(body: str, mimetype: str, extension: str) -> Response:
+    name = f"tryggt-uppdrag-mina-uppgifter-{date.today().isoformat()}.{extension}"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/my-data/export.json")
+@login_required
+def export_json():
+    """Download everything held about me as JSON."""
+    body = json.dumps(data.export(current_user), ensure_ascii=False, indent=2)
+    return _download(body, "application/json", "json")
+
+
+@bp.get("/my-data/export.html")
+@login_required
+def export_html():
+    """Download everything held about me as a readable page that prints well."""
+    body = render_template("account/export.html", held=data.export(current_user))
+    return _download(body, "text/html", "html")
+
+
+@bp.post("/my-data/delete")
+@login_required
+def delete_account():
+    """Delete my account after a ticked confirmation, and sign out everywhere."""
+    form = DeleteAccountForm()
+    if not form.validate_on_submit():
+        return _render(form, 400)
+    user_id = current_user.id
+    locale = session.get(LOCALE_KEY) or current_user.locale
+    data.delete_account(current_user._get_current_object())
+    db.session.commit()
+    security_log.event("account.deleted", user=user_id)
+    logout_user()
+    session.clear()
+    if locale:
+        session[LOCALE_KEY] = locale
+    flash(_("Your account has been deleted, and you are signed out."), "success")
+    return redirect(url_for("learn.overview"))

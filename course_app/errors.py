@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 
 from flask import Flask, render_template
@@ -41,7 +40,7 @@ def _seconds_to_wait() -> int:
     limit = limiter.current_limit
     if limit is None:
         return 60
-    return max(1, math.ceil(limit.reset_at - time.time()))
+    return max(1, round(limit.reset_at - time.time()))
 
 
 def _csrf_error(error: CSRFError):

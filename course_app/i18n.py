@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from babel import dates as babel_dates
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations
+from flask_babel import format_decimal, get_locale, get_translations, to_user_timezone
+from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -52,11 +56,34 @@ def _template_gettext() -> dict:
     return {"gettext": gettext, "ngettext": ngettext}
 
 
+# English as written in Sweden: 23 November 2026, 20:06 (not the US order or a 12-hour clock).
+FORMAT_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+
+
+def _format_locale() -> str:
+    return FORMAT_LOCALES.get(current_lang(), current_lang())
+
+
+def format_day(value) -> str:
+    """Return a date (or a moment's date in Stockholm) the one way the app writes dates."""
+    if isinstance(value, datetime):
+        value = to_user_timezone(value).date()
+    return babel_dates.format_date(value, "long", locale=_format_locale())
+
+
+def format_moment(value: datetime) -> str:
+    """Return a moment the one way the app writes it: the date, then the time in Stockholm."""
+    local = to_user_timezone(value)
+    time = babel_dates.format_time(local, "HH:mm", locale=_format_locale())
+    return _("%(date)s at %(time)s", date=format_day(value), time=time)
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel and the template helpers for dates and numbers."""
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["current_lang"] = current_lang
     app.context_processor(_template_gettext)
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
-    app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt)
+    # One format for dates and one for moments, in each language.
+    app.jinja_env.filters["datetime"] = format_moment
+    app.jinja_env.filters["date"] = format_day
     app.jinja_env.filters["number"] = format_decimal

@@ -33,6 +33,7 @@ class StepForm(Form):
     checklist = ChecklistField(_l("Checklist"))
     save = SubmitField(_l("Save"))
     done = SubmitField(_l("Save and mark the step as done"))
+    undo = SubmitField(_l("Save and mark the step as not done"))
 
     def note_fields(self):
         """Return the note fields, in question order."""

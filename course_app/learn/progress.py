@@ -255,6 +255,14 @@ class UserProgress:
             module, {*state.done, step.id}, state, bool(state.passed_at)
         )
 
+    @_writes
+    def unmark_done(self, module: Module, step: Step, state: ModuleState) -> bool:
+        """Take back "done" for step, while the module is not complete; return True if so."""
+        if state.completed_at is not None or step.id not in state.done:
+            return False
+        db.session.execute(self._mine(delete(StepProgress), StepProgress, module.id, step.id))
+        return True
+
     def _add_step(self, module: Module, step: Step, version: str, at: datetime) -> None:
         since = self.since.get(module.id)
         if since is not None:
@@ -451,6 +459,15 @@ class GuestProgress:
         entry["done"] = done
         self._update(module, entry)
         return state.completed_at is None and module.is_complete(done, bool(state.passed_at))
+
+    def unmark_done(self, module: Module, step: Step, state: ModuleState) -> bool:
+        """Take back "done" for step, while the module is not complete; return True if so."""
+        if state.completed_at is not None or step.id not in state.done:
+            return False
+        entry = dict(self._entry(module))
+        entry["done"] = {k: v for k, v in entry.get("done", {}).items() if k != step.id}
+        self._update(module, entry)
+        return True
 
     def clear(self) -> None:
         """Forget the guest's progress."""

@@ -114,9 +114,21 @@ def step(module_id: str, number: int):
     progress.set_notes(
         mod, stp, {q_id: _clean(form[note_field_name(q_id)].data) for q_id in _note_ids(form, stp)}
     )
+    if form.undo.data and not form.done.data:
+        undone = progress.unmark_done(mod, stp, state)
+        db.session.commit()
+        return _after_undo(mod, stp, undone)
     completed = progress.mark_done(mod, stp, state) if form.done.data else False
     db.session.commit()
     return _after_save(mod, stp, done=bool(form.done.data), completed=completed)
+
+
+def _after_undo(mod: Module, stp: Step, undone: bool):
+    if undone:
+        flash(_("Step %(number)d is no longer marked as done.", number=stp.number), "success")
+    else:
+        flash(_("The module is complete, so its steps stay marked as done."), "info")
+    return redirect(url_for("learn.step", module_id=mod.id, number=stp.number))
 
 
 def _note_ids(form, stp: Step) -> list[str]:
@@ -223,10 +235,13 @@ def check_result(module_id: str):
     attempts = progress.attempts(mod)
     if not attempts:
         return redirect(url_for("learn.check", module_id=mod.id))
+    modules = current_catalog().modules
+    following = [m for m in modules if m.order > mod.order][:1]
     return render_template(
         "learn/check_result.html",
         module=mod,
         quiz=quiz,
+        next_module=following[0] if following else None,
         attempt=attempts[0],
         attempts=attempts,
         state=progress.state(mod),

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from course_app.account.data import retention
 from course_app.extensions import db
-from course_app.i18n import current_lang
+from course_app.i18n import current_lang, format_day
 from course_app.learn.services import current_catalog
 from course_app.models import Assignment, AssignmentRole, Extent, User
 from course_app.models.base import utcnow
@@ -147,7 +146,7 @@ def end_assignment(user_id: int, assignment_id: int):
     services.end_assignment(assignment, today)
     db.session.commit()
     flash(
-        _("The assignment ends on %(date)s.", date=format_date(assignment.ends_on, "long")),
+        _("The assignment ends on %(date)s.", date=format_day(assignment.ends_on)),
         "success",
     )
     return redirect(url_for("security_unit.official", user_id=user.id))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
 from course_app.forms import Form
+from course_app.i18n import format_day
 from course_app.models import Audience
 from course_app.periods import term_for
 from course_app.security_unit.labels import EXTENT_LABELS, ROLE_LABELS
@@ -105,7 +105,7 @@ class RequirementForm(Form):
                     "The deadline must fall within the period %(period)s: from %(first)s to"
                     " %(last)s",
                     period=term.label,
-                    first=format_date(first_day, "long"),
-                    last=format_date(term.ends_on, "long"),
+                    first=format_day(first_day),
+                    last=format_day(term.ends_on),
                 )
             )

@@ -4,4 +4,26 @@ document.addEventListener("DOMContentLoaded", function () {
   if (summary) {
     summary.focus();
   }
+
+  // A live count for fields with a limit. Screen readers hear it only near or over the limit,
+  // so typing is not interrupted by a number at every key.
+  var counts = document.querySelectorAll("[data-count-for]");
+  Array.prototype.forEach.call(counts, function (count) {
+    var field = document.getElementById(count.getAttribute("data-count-for"));
+    if (!field) {
+      return;
+    }
+    var max = parseInt(field.getAttribute("data-max-length"), 10);
+    var left = count.getAttribute("data-left");
+    var over = count.getAttribute("data-over");
+    var update = function () {
+      var remaining = max - field.value.length;
+      var text = remaining >= 0 ? left : over;
+      count.textContent = Math.abs(remaining) + " " + text + ".";
+      count.setAttribute("aria-live", remaining < 200 ? "polite" : "off");
+      count.classList.toggle("char-count-over", remaining < 0);
+    };
+    field.addEventListener("input", update);
+    update();
+  });
 });

@@ -292,10 +292,10 @@ def test_official_page_shows_assignments_and_required_training_never_notes(app, 
     assert "End today" in html
     catalog = app.extensions["catalog"]
     assert catalog.module("organisation").text("en").title in html
-    assert re.search(r"<td>Done on \w+ \d+, \d{4}</td>", html)
+    assert re.search(r"<td>Done on \d+ \w+ \d{4}</td>", html)
     assert 'id="csrf_token"' not in html  # one page, many forms: no repeated ids
     assert "<strong>Not done</strong>" in html
-    assert "Last done on March 12, 2025, before completions began to count" in html
+    assert "Last done on 12 March 2025, before completions began to count" in html
     assert "Send the invitation again" in html and "Deactivate the account" in html
     assert " style=" not in html and "<script>" not in html
     for shown in (url, f"{url}/edit", LIST):

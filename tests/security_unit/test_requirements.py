@@ -100,8 +100,8 @@ def test_the_list_shows_the_organisations_own_requirements_by_period(
     assert html.index("Mandate period 2026–2030") < html.index("Mandate period 2022–2026")
     assert "Roles: Chair, Vice chair" in html and "Extents: Full time" in html
     assert "All officials" in html
-    assert "April 13, 2027" in html and "March 1, 2026" in html and "April 13, 2023" in html
-    assert "June 30, 2026" not in html
+    assert "13 April 2027" in html and "1 March 2026" in html and "13 April 2023" in html
+    assert "30 June 2026" not in html
     assert html.count('scope="row"') == 3
     assert f'href="{NEW}"' in html
 
@@ -168,7 +168,7 @@ def test_a_requirement_for_chosen_roles_and_extents(app, unit_client, post_form,
         (
             {"deadline": "2031-01-01"},
             "#deadline",
-            "within the period 2026–2030: from January 1, 2026 to October 14, 2030",
+            "within the period 2026–2030: from 1 January 2026 to 14 October 2030",
         ),
         ({"deadline": "13/4/2027"}, "#deadline", "Enter a date as YYYY-MM-DD"),
         ({"counts_from": ""}, "#counts_from", "Enter a date as YYYY-MM-DD"),

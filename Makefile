@@ -6,18 +6,21 @@ export FLASK_APP := course_app
 # Development is opt-in; without APP_ENV the app insists on a production configuration.
 export APP_ENV ?= development
 
-.PHONY: run test install install-dev install-bench bench translations extract-messages lint clean
+.PHONY: run test install install-dev install-bench bench translations extract-messages lint lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e .
+# Installs come from the lock files (exact versions, checked against their hashes).
+$(VENV)/.installed: $(BIN)/python requirements/app.txt pyproject.toml
+	$(BIN)/pip install --quiet --require-hashes -r requirements/app.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: $(BIN)/python requirements/dev.txt pyproject.toml
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 $(VENV)/.installed-bench: $(VENV)/.installed
@@ -52,6 +55,14 @@ install-bench: $(VENV)/.installed-bench translations
 ## PostgreSQL from BENCH_DATABASE_URL (dropped and created again); BENCH_ARGS=--sqlite for SQLite.
 bench: install-bench
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
+LOCK_FLAGS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
+
+## Pin every dependency with its hashes after changing pyproject.toml (needs the package index).
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile $(LOCK_FLAGS) --output-file requirements/app.txt pyproject.toml
+	$(BIN)/pip-compile $(LOCK_FLAGS) --extra dev --output-file requirements/dev.txt pyproject.toml
 
 lint: install-dev
 	$(BIN)/ruff check course_app tests migrations

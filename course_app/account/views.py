@@ -17,12 +17,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 from wtforms import BooleanField, SubmitField
 from wtforms.validators import DataRequired
 
 from course_app import security_log
 from course_app.account import data
+from course_app.auth.sessions import end_keeping_language
 from course_app.extensions import db
 from course_app.forms import Form
 from course_app.i18n import SESSION_KEY as LOCALE_KEY
@@ -89,9 +90,6 @@ def delete_account():
     data.delete_account(current_user._get_current_object())
     db.session.commit()
     security_log.event("account.deleted", user=user_id)
-    logout_user()
-    session.clear()
-    if locale:
-        session[LOCALE_KEY] = locale
+    end_keeping_language(locale)
     flash(_("Your account has been deleted, and you are signed out."), "success")
     return redirect(url_for("learn.overview"))

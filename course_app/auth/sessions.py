@@ -14,6 +14,7 @@ from flask_login import logout_user
 
 from course_app import security_log
 from course_app.auth.forms import ResumeForm
+from course_app.i18n import SESSION_KEY as LOCALE_KEY
 from course_app.security import safe_next
 
 SIGNED_IN_AT = "signed_in_at"
@@ -56,6 +57,14 @@ def check_session():
     if request.method == "POST" and not (request.endpoint or "").startswith("auth."):
         return session_ended_page(_carried_from(request.form), request.path)
     return None
+
+
+def end_keeping_language(locale: str | None) -> None:
+    """Sign out and forget the session, keeping only the chosen language."""
+    logout_user()
+    session.clear()
+    if locale:
+        session[LOCALE_KEY] = locale
 
 
 def _carried_from(form) -> list[tuple[str, str]]:

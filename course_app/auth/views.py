@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 
 from course_app import security_log
 from course_app.auth import links, services, sessions
@@ -196,10 +196,7 @@ def logout():
             current_user.session_version += 1
             db.session.commit()
             security_log.event("sign_out", user=current_user.id)
-        logout_user()
-        session.clear()
-        if locale:
-            session[LOCALE_KEY] = locale
+        sessions.end_keeping_language(locale)
         flash(_("You are signed out."), "success")
     return redirect(url_for("learn.overview"))
 

@@ -152,3 +152,22 @@ def test_a_session_from_before_the_limits_starts_counting_now(client, create_use
     assert _signed_in(client, user)
     with client.session_transaction() as session:
         assert abs(session["signed_in_at"] - time.time()) < 60
+
+
+def test_signing_in_again_to_send_a_kept_form_is_not_counted_as_a_failure(app, client, create_user):
+    """Every successful continue must leave the failure limits untouched."""
+    app.config["SIGNIN_ADDRESS_IP_LIMIT"] = "1 per minute"
+    user = create_user(password=TEST_PASSWORD)
+    for _ in range(3):
+        _sign_in(client, user)
+        form = _note_form(client)
+        _age(client, seen=3 * 3600)
+        page = client.post(STEP, data=form).get_data(as_text=True)
+        data = dict(_hidden(page))
+        data.update(email=user.email, password=TEST_PASSWORD)
+        assert (
+            client.post("/sign-in/continue", data=MultiDict(list(data.items()))).status_code == 200
+        )
+        client.post(
+            "/sign-out", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))}
+        )

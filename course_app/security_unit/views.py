@@ -16,6 +16,7 @@ from course_app.models import LocalContacts, Permission
 
 # Each module registers its pages on the blueprint.
 from course_app.security_unit import (  # noqa: F401
+    coverage_views,
     officials_views,
     requirements_views,
     roster_views,

@@ -1,0 +1,162 @@
+"""The coverage report page and its CSV export, for the security unit of one organisation."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import Response, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import DateField, SelectField
+from wtforms.validators import Optional
+
+from course_app.extensions import db
+from course_app.forms import Form
+from course_app.learn.services import current_catalog
+from course_app.models import Requirement
+from course_app.models.base import utcnow
+from course_app.periods import local_date
+from course_app.security_unit.blueprint import bp, unit_required
+from course_app.security_unit.coverage import DIMENSIONS, coverage
+from course_app.security_unit.labels import EXTENT_LABELS, ROLE_LABELS
+from course_app.security_unit.requirements_forms import period_label
+from course_app.security_unit.requirements_views import module_titles
+
+DIMENSION_HEADINGS = {
+    "party": _l("By party"),
+    "body": _l("By body"),
+    "role": _l("By role"),
+    "extent": _l("By extent"),
+}
+# A cell that a spreadsheet would read as a formula starts with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class CoverageForm(Form):
+    """Which period, and as of which day; read from the address (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    period = SelectField(_l("Mandate period"), coerce=int, choices=[])
+    as_of = DateField(_l("As of"), validators=[Optional()])
+
+
+def _periods(org_id: int) -> list[int]:
+    stmt = (
+        select(Requirement.election_year)
+        .where(Requirement.organisation_id == org_id)
+        .distinct()
+        .order_by(Requirement.election_year.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _chosen() -> tuple[CoverageForm, int | None, date]:
+    form = CoverageForm(formdata=request.args)
+    years = _periods(current_user.organisation_id)
+    form.period.choices = [(year, period_label(year)) for year in years]
+    today = local_date(utcnow())
+    valid = form.validate() if request.args else False
+    year = form.period.data if valid and form.period.data in years else None
+    if year is None and years:
+        year = years[0]
+        form.period.data = year
+    as_of = form.as_of.data if valid and form.as_of.data else today
+    form.as_of.data = as_of
+    return form, year, as_of
+
+
+def _label(dimension: str, group) -> str:
+    if dimension == "role" and group.key is not None:
+        return str(ROLE_LABELS[group.key])
+    if dimension == "extent" and group.key is not None:
+        return str(EXTENT_LABELS[group.key])
+    return group.name or _("None given")
+
+
+MISSING_SHOWN = 500
+
+
+def _report(missing_limit: int | None = MISSING_SHOWN):
+    form, year, as_of = _chosen()
+    order = [m.id for m in current_catalog().modules]
+    org_id = current_user.organisation_id
+    report = coverage(org_id, year, as_of, order, missing_limit) if year else None
+    return form, report
+
+
+@bp.get("/coverage", endpoint="coverage")
+@unit_required
+def show_coverage():
+    """Show how many officials had done the required training by a day, and who had not."""
+    form, report = _report()
+    return render_template(
+        "security_unit/coverage.html",
+        form=form,
+        report=report,
+        titles=module_titles(),
+        dimensions=DIMENSIONS,
+        headings=DIMENSION_HEADINGS,
+        label=_label,
+        period_label=period_label,
+        missing_shown=MISSING_SHOWN,
+    )
+
+
+def _safe(value) -> str:
+    """Return a CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@bp.get("/coverage.csv", endpoint="coverage_csv")
+@unit_required
+def coverage_csv():
+    """Download the report's summary and the list of who has not completed, as CSV for Excel."""
+    _form, report = _report(missing_limit=None)
+    titles = module_titles()
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel reads UTF-8 (Å, Ä, Ö) only with a byte order mark
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    if report is not None and report.total is not None:
+        writer.writerow([_("Mandate period"), period_label(report.election_year)])
+        writer.writerow([_("As of"), report.as_of.isoformat()])
+        writer.writerow([])
+        writer.writerow(
+            [
+                _("Group"),
+                _("Officials"),
+                _("Completed all"),
+                *(titles[m] for m in report.module_ids),
+            ]
+        )
+        rows = [(_("All officials"), report.total)]
+        for dimension in DIMENSIONS:
+            rows += [(_label(dimension, g), g) for g in report.breakdowns[dimension]]
+        for name, group in rows:
+            writer.writerow(
+                [
+                    _safe(name),
+                    group.officials,
+                    group.all_done,
+                    *(group.modules[m].completed for m in report.module_ids),
+                ]
+            )
+        writer.writerow([])
+        writer.writerow([_("Name"), _("E-mail address"), _("Missing")])
+        for person in report.missing:
+            missing = ", ".join(titles[m] for m in person.missing)
+            writer.writerow([_safe(person.name), _safe(person.email), _safe(missing)])
+    stamp = report.as_of.isoformat() if report else local_date(utcnow()).isoformat()
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="tackning-{stamp}.csv"',
+        },
+    )

@@ -1,0 +1,59 @@
+"""The security unit reads the coverage report, as of today and as of the deadline, and
+downloads it as CSV; with axe in both languages and at 320 px."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from course_app.extensions import db
+from course_app.models import Assignment, AssignmentRole, Extent, Requirement
+from tests.browser.helpers import LANGS, START_LOCALE, check_page, click_and_wait
+from tests.browser.test_roster import sign_in
+
+pytestmark = pytest.mark.browser
+
+WORDS = {
+    "sv": {"menu": "Täckning", "deadline": "Visa rapporten per sista dagen", "csv": "CSV"},
+    "en": {"menu": "Coverage", "deadline": "Show the report as of the deadline", "csv": "CSV"},
+}
+
+
+@LANGS
+def test_the_security_unit_reads_and_downloads_the_coverage_report(new_page, live_server, lang):
+    org_id = live_server.create_organisation("Täckningskommun")
+    unit = live_server.create_security_unit(org_id=org_id)
+    official = live_server.create_official(org_id=org_id)
+    with live_server.app.app_context():
+        db.session.add_all(
+            [
+                Requirement(
+                    organisation_id=org_id, election_year=2026, module_ids=["organisation"],
+                    counts_from=date(2026, 1, 1), deadline=date(2027, 4, 13),
+                ),
+                Assignment(
+                    organisation_id=org_id, user_id=official.id, role=AssignmentRole.ORDINARIE,
+                    extent=Extent.FRITID, starts_on=date(2022, 10, 15),
+                ),
+            ]
+        )  # fmt: skip
+        db.session.commit()
+    words = WORDS[lang]
+    page = new_page(locale=START_LOCALE[lang])
+    sign_in(page, lang, unit)
+    click_and_wait(page, page.get_by_role("navigation").get_by_role("link", name=words["menu"]))
+    expect(page.get_by_role("cell", name=official.email)).to_be_visible()
+    check_page(page)
+    click_and_wait(page, page.get_by_role("link", name=words["deadline"]))
+    assert "as_of=2027-04-13" in page.url
+    check_page(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name=words["csv"]).click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert [official.email] == [row[1] for row in rows if len(row) == 3][1:]

@@ -1,0 +1,199 @@
+"""The coverage report, checked against numbers worked out by hand, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+
+from course_app.extensions import db
+from course_app.models import (
+    AssignmentRole,
+    Audience,
+    Extent,
+    ModuleCompletion,
+    Permission,
+    ReflectionNote,
+)
+from course_app.security_unit.coverage import coverage
+
+ORG_MODULE, INCIDENT, PERSONAL = "organisation", "om-nagot-hander", "personlig-sakerhet"
+ORDER = [ORG_MODULE, "demokratiska-samtalet", INCIDENT, "sexistiskt-hot", PERSONAL]
+TODAY = date(2026, 11, 24)
+DEADLINE = date(2027, 4, 13)
+FM, KS = "Kommunfullmäktige", "Kommunstyrelsen"
+
+
+def _done(app, user, module_id: str, day: date) -> None:
+    with app.app_context():
+        db.session.add(
+            ModuleCompletion(
+                user_id=user.id,
+                module_id=module_id,
+                module_version="v",
+                completed_at=datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
+            )
+        )
+        db.session.commit()
+
+
+@pytest.fixture
+def roster(app, create_org, create_user, create_assignment, create_requirement):
+    """Officials joining and leaving, two assignments, early and late completions."""
+    org = create_org()
+    create_requirement(org, [ORG_MODULE, INCIDENT], 2026, date(2026, 1, 1), DEADLINE)
+    create_requirement(
+        org, [PERSONAL], 2026, date(2026, 3, 1), date(2027, 6, 1), audience=Audience.KL_18A
+    )
+    people = {}
+    for key, name in [("a", "Anna"), ("b", "Bo"), ("c", "Cecilia"), ("d", "David"),
+                      ("e", "Erik"), ("f", "Fatima")]:  # fmt: skip
+        people[key] = create_user(org=org, email=f"{name.lower()}@kommun.se")
+    with app.app_context():
+        from course_app.models import User
+
+        for key, user in people.items():
+            db.session.get(User, user.id).name = {"a": "Anna", "b": "Bo", "c": "Cecilia",
+                "d": "David", "e": "Erik", "f": "Fatima"}[key]  # fmt: skip
+        db.session.commit()
+    seat = create_assignment
+    seat(people["a"], FM, "Partiet A")
+    seat(people["b"], FM, "Partiet A")
+    seat(people["b"], KS, "Partiet A", AssignmentRole.ORDFORANDE, Extent.HELTID)
+    seat(people["c"], FM, "Partiet B", AssignmentRole.ERSATTARE)
+    seat(people["d"], FM, "Partiet B", ends_on=date(2026, 6, 30))  # left before the day
+    seat(people["e"], FM, "Partiet B", starts_on=date(2026, 12, 1))  # joins after the day
+    seat(people["f"], KS, "Partiet B")
+    _done(app, people["a"], ORG_MODULE, date(2026, 2, 1))
+    _done(app, people["a"], INCIDENT, date(2026, 5, 1))
+    _done(app, people["b"], ORG_MODULE, date(2026, 2, 1))
+    _done(app, people["b"], INCIDENT, date(2026, 2, 1))
+    _done(app, people["b"], PERSONAL, date(2026, 2, 15))  # before its counts-from date
+    _done(app, people["c"], ORG_MODULE, date(2025, 12, 1))  # before the period counts
+    _done(app, people["d"], ORG_MODULE, date(2026, 3, 1))
+    _done(app, people["f"], ORG_MODULE, date(2026, 3, 1))
+    _done(app, people["f"], INCIDENT, date(2026, 12, 1))  # after the day
+    return org, people
+
+
+def _report(app, org, day):
+    with app.app_context():
+        return coverage(org, 2026, day, ORDER)
+
+
+def _by(report, dimension):
+    return {(g.name or g.key): (g.officials, g.all_done) for g in report.breakdowns[dimension]}
+
+
+def test_coverage_on_a_day_matches_the_hand_count(app, roster):
+    org, _people = roster
+    report = _report(app, org, TODAY)
+    assert report.module_ids == [ORG_MODULE, INCIDENT, PERSONAL]
+    assert (report.total.officials, report.total.all_done) == (4, 1)  # A, B, C, F; only A
+    modules = report.total.modules
+    assert (modules[ORG_MODULE].required, modules[ORG_MODULE].completed) == (4, 3)
+    assert (modules[INCIDENT].required, modules[INCIDENT].completed) == (4, 2)
+    assert (modules[PERSONAL].required, modules[PERSONAL].completed) == (1, 0)
+    assert _by(report, "party") == {"Partiet A": (2, 1), "Partiet B": (2, 0)}
+    assert _by(report, "body") == {FM: (3, 1), KS: (2, 0)}
+    assert _by(report, "role") == {"ordinarie": (3, 1), "ordforande": (1, 0), "ersattare": (1, 0)}
+    assert _by(report, "extent") == {"fritid": (4, 1), "heltid": (1, 0)}
+    assert [(m.name, m.missing) for m in report.missing] == [
+        ("Bo", (PERSONAL,)),
+        ("Cecilia", (ORG_MODULE, INCIDENT)),
+        ("Fatima", (INCIDENT,)),
+    ]
+
+
+def test_coverage_at_the_deadline_counts_later_completions_and_new_officials(app, roster):
+    org, _people = roster
+    report = _report(app, org, DEADLINE)
+    assert (report.total.officials, report.total.all_done) == (5, 2)  # E joined; F finished
+    assert [m.name for m in report.missing] == ["Bo", "Cecilia", "Erik"]
+
+
+def test_the_report_is_a_fixed_number_of_queries(
+    app, roster, create_user, create_assignment, count_queries
+):
+    org, _people = roster
+    for n in range(15):
+        create_assignment(create_user(org=org, email=f"extra{n}@kommun.se"), KS, "Partiet C")
+    with app.app_context(), count_queries() as statements:
+        coverage(org, 2026, TODAY, ORDER)
+    assert len(statements) == 7
+
+
+def _page(client, login_as, user, query=""):
+    login_as(client, user)
+    return client.get(f"/security-unit/coverage{query}")
+
+
+def test_the_security_unit_reads_the_report(app, client, roster, create_user, login_as):
+    org, _people = roster
+    unit = create_user(permissions=(Permission.SECURITY_UNIT,), org=org)
+    html = _page(client, login_as, unit, "?period=2026&as_of=2026-11-24").get_data(as_text=True)
+    assert "1 av 4 förtroendevalda hade gått klart alla obligatoriska moduler (25 %)." in html
+    assert "cecilia@kommun.se" in html and "anna@kommun.se" not in html
+    assert "as_of=2027-04-13" in html  # one click for the deadline
+
+
+def test_the_csv_export_opens_in_excel_and_neutralises_formulas(
+    app, client, roster, create_user, login_as
+):
+    org, people = roster
+    with app.app_context():
+        from course_app.models import User
+
+        db.session.get(User, people["c"].id).name = '=HYPERLINK("http://x")'
+        db.session.commit()
+    unit = create_user(permissions=(Permission.SECURITY_UNIT,), org=org)
+    login_as(client, unit)
+    response = client.get("/security-unit/coverage.csv?period=2026&as_of=2026-11-24")
+    assert (
+        response.headers["Content-Disposition"] == 'attachment; filename="tackning-2026-11-24.csv"'
+    )
+    body = response.get_data()
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert ["Alla förtroendevalda", "4", "1", "3", "2", "0"] in rows
+    names = [row[0] for row in rows if len(row) == 3]
+    assert '\'=HYPERLINK("http://x")' in names
+
+
+def test_nothing_private_appears_in_the_report_or_its_export(
+    app, client, roster, create_user, login_as
+):
+    org, people = roster
+    marker = "HEMLIG-MARKÖR-0042"
+    with app.app_context():
+        db.session.add(
+            ReflectionNote(
+                user_id=people["c"].id, module_id=ORG_MODULE, step_id="s", question_id="q",
+                body=marker,
+            )
+        )  # fmt: skip
+        db.session.commit()
+    unit = create_user(permissions=(Permission.SECURITY_UNIT,), org=org)
+    login_as(client, unit)
+    for path in ("/security-unit/coverage", "/security-unit/coverage.csv"):
+        assert marker not in client.get(path + "?period=2026&as_of=2026-11-24").get_data(
+            as_text=True
+        )
+
+
+@pytest.mark.parametrize("permissions", [(Permission.OFFICIAL,), (Permission.GROUP_CONTACT,)])
+def test_officials_and_group_contacts_are_refused(client, create_user, login_as, permissions):
+    login_as(client, create_user(permissions=permissions))
+    assert client.get("/security-unit/coverage").status_code == 403
+    assert client.get("/security-unit/coverage.csv").status_code == 403
+
+
+def test_another_organisations_unit_sees_only_its_own(
+    app, client, roster, create_user, create_org, login_as
+):
+    other = create_user(permissions=(Permission.SECURITY_UNIT,), org=create_org())
+    html = _page(client, login_as, other, "?period=2026").get_data(as_text=True)
+    assert "cecilia@kommun.se" not in html
+    assert "Inga krav har lagts till än." in html

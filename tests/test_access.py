@@ -53,6 +53,8 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "/security-unit/contacts": {"GET": UNIT, "POST": UNIT},
     "/security-unit/coverage": {"GET": UNIT},
     "/security-unit/coverage.csv": {"GET": UNIT},
+    "/security-unit/coverage.xlsx": {"GET": UNIT},
+    "/security-unit/coverage/print": {"GET": UNIT},
     "/security-unit/officials": {"GET": UNIT},
     "/security-unit/officials/<int:user_id>": {"GET": UNIT_BY_ID},
     "/security-unit/officials/<int:user_id>/assignments/<int:assignment_id>/end": {

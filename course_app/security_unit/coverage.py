@@ -3,9 +3,9 @@ apply, how many had completed each required module, and all of them, by that day
 
 Computed in the database with a fixed number of queries whatever the number of officials:
 one for the period's requirements, one for the totals, one per breakdown (party, body, role,
-extent) and one for the list of those who have not completed. The requirements of a period
-are few; each becomes a condition on an assignment, and each (module, counts-from date) a
-column of flags per official.
+extent), one for the list of those who have not completed and one for the weekly curve. The
+requirements of a period are few; each becomes a condition on an assignment, and each
+(module, counts-from date) a column of flags per official.
 
 An official counts once overall and once in each group they belong to through an assignment
 that a requirement applies to on the day. A completion counts for a module when it is dated on
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import (
     and_,
@@ -42,7 +42,7 @@ from course_app.models import (
     User,
 )
 from course_app.models.roster import KL_18A_EXTENTS
-from course_app.periods import day_bounds_utc, start_of_day_utc
+from course_app.periods import day_bounds_utc, start_of_day_utc, term_for
 from course_app.training import in_office_on
 
 DIMENSIONS = ("party", "body", "role", "extent")
@@ -97,6 +97,8 @@ class Coverage:
     total: Group | None = None
     breakdowns: dict[str, list[Group]] = field(default_factory=dict)
     missing: list[Missing] = field(default_factory=list)
+    # (day, how many of today's officials had completed all by the end of that day), weekly.
+    curve: list[tuple[date, int]] = field(default_factory=list)
 
 
 def _applies(requirement: Requirement):
@@ -157,15 +159,50 @@ def _flags(officials, module_ids: list[str], until: datetime):
     return flags
 
 
+def _first_done(officials, module_id: str, index: int, until: datetime):
+    """Return the moment the official first completed module in a way that counts, or NULL."""
+    since = officials.c[f"since_{index}"]
+    return (
+        select(func.min(ModuleCompletion.completed_at))
+        .where(
+            ModuleCompletion.user_id == officials.c.user_id,
+            ModuleCompletion.module_id == module_id,
+            ModuleCompletion.completed_at >= since,
+            ModuleCompletion.completed_at < until,
+        )
+        .scalar_subquery()
+    )
+
+
+def _latest(*moments):
+    """Return the latest of the moments (none of them NULL) on either database."""
+    if len(moments) == 1:
+        return moments[0]
+    name = "max" if db.engine.dialect.name == "sqlite" else "greatest"
+    return getattr(func, name)(*moments)
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _scored(officials, module_ids: list[str], until: datetime):
-    """Return a subquery: user_id, req_i, done_i per module, and all_done."""
+    """Return a subquery: user_id, req_i, done_i per module, all_done and all_done_at."""
     flags = _flags(officials, module_ids, until)
     missing_any = or_(*(and_(r == 1, d == 0) for r, d in flags)) if flags else false()
+    moment = ModuleCompletion.__table__.c.completed_at.type
+    firsts = [
+        case(
+            (officials.c[f"since_{i}"].is_(None), literal(EPOCH, moment)),
+            else_=_first_done(officials, m, i, until),
+        )
+        for i, m in enumerate(module_ids)
+    ]
     return select(
         officials.c.user_id,
         *(r.label(f"req_{i}") for i, (r, _) in enumerate(flags)),
         *(d.label(f"done_{i}") for i, (_, d) in enumerate(flags)),
         case((missing_any, 0), else_=1).label("all_done"),
+        case((missing_any, None), else_=_latest(*firsts)).label("all_done_at"),
     ).subquery("scored")
 
 
@@ -253,7 +290,42 @@ def coverage(
             dimension, org_id, as_of, requirements, scored, module_ids
         )
     report.missing = _missing(scored, module_ids, missing_limit)
+    report.curve = _curve(scored, election_year, as_of)
     return report
+
+
+def curve_days(election_year: int, as_of: date) -> list[date]:
+    """Return the curve's days: weekly from the start of fullmäktige's term, and as_of."""
+    start = min(term_for(election_year).starts_on, as_of)
+    days = []
+    day = start
+    while day < as_of:
+        days.append(day)
+        day += timedelta(days=7)
+    return [*days, as_of]
+
+
+def _curve(scored, election_year: int, as_of: date) -> list[tuple[date, int]]:
+    """Return how many had completed all by the end of each curve day, in one query."""
+    days = curve_days(election_year, as_of)
+    moment = ModuleCompletion.__table__.c.completed_at.type
+    sums = [
+        func.coalesce(
+            func.sum(
+                case(
+                    (
+                        scored.c.all_done_at < literal(day_bounds_utc(day, day)[1], moment),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ),
+            0,
+        )
+        for day in days
+    ]
+    row = db.session.execute(select(*sums)).one()
+    return [(day, int(count)) for day, count in zip(days, row, strict=True)]
 
 
 def _missing(scored, module_ids: list[str], limit: int | None) -> list[Missing]:

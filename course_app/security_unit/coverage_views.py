@@ -10,6 +10,7 @@ from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from openpyxl import Workbook
 from sqlalchemy import select
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
@@ -22,6 +23,7 @@ from course_app.models.base import utcnow
 from course_app.periods import local_date
 from course_app.security_unit.blueprint import bp, unit_required
 from course_app.security_unit.coverage import DIMENSIONS, coverage
+from course_app.security_unit.coverage_chart import chart
 from course_app.security_unit.labels import EXTENT_LABELS, ROLE_LABELS
 from course_app.security_unit.requirements_forms import period_label
 from course_app.security_unit.requirements_views import module_titles
@@ -90,21 +92,83 @@ def _report(missing_limit: int | None = MISSING_SHOWN):
     return form, report
 
 
-@bp.get("/coverage", endpoint="coverage")
-@unit_required
-def show_coverage():
-    """Show how many officials had done the required training by a day, and who had not."""
-    form, report = _report()
+def _render(template: str, form, report):
+    total = report.total if report else None
     return render_template(
-        "security_unit/coverage.html",
+        template,
         form=form,
         report=report,
+        chart=chart(report.curve, total.officials, report.deadline) if total else None,
+        organisation=current_user.organisation,
         titles=module_titles(),
         dimensions=DIMENSIONS,
         headings=DIMENSION_HEADINGS,
         label=_label,
         period_label=period_label,
         missing_shown=MISSING_SHOWN,
+    )
+
+
+@bp.get("/coverage", endpoint="coverage")
+@unit_required
+def show_coverage():
+    """Show how many officials had done the required training by a day, and who had not."""
+    form, report = _report()
+    return _render("security_unit/coverage.html", form, report)
+
+
+@bp.get("/coverage/print", endpoint="coverage_print")
+@unit_required
+def print_coverage():
+    """Show the report as a page to print for the board (A4): the summary and the curve."""
+    form, report = _report(missing_limit=0)
+    return _render("security_unit/coverage_print.html", form, report)
+
+
+def _rows(report) -> tuple[list[list], list[list]]:
+    """Return the summary's rows and the list's rows, with headings, for the exports."""
+    titles = module_titles()
+    summary = [
+        [_("Mandate period"), period_label(report.election_year)],
+        [_("As of"), report.as_of.isoformat()],
+        [],
+        [_("Group"), _("Officials"), _("Completed all"), *(titles[m] for m in report.module_ids)],
+    ]
+    groups = [(_("All officials"), report.total)]
+    for dimension in DIMENSIONS:
+        groups += [(_label(dimension, g), g) for g in report.breakdowns[dimension]]
+    for name, group in groups:
+        completed = [group.modules[m].completed for m in report.module_ids]
+        summary.append([name, group.officials, group.all_done, *completed])
+    people = [[_("Name"), _("E-mail address"), _("Missing")]]
+    for person in report.missing:
+        people.append([person.name, person.email, ", ".join(titles[m] for m in person.missing)])
+    return summary, people
+
+
+def _filename(report, extension: str) -> str:
+    stamp = report.as_of.isoformat() if report else local_date(utcnow()).isoformat()
+    return f"tackning-{stamp}.{extension}"
+
+
+@bp.get("/coverage.xlsx", endpoint="coverage_xlsx")
+@unit_required
+def coverage_xlsx():
+    """Download the report's summary and the list of who has not completed, as an XLSX file."""
+    _form, report = _report(missing_limit=None)
+    workbook = Workbook()
+    sheets = [workbook.active, workbook.create_sheet()]
+    sheets[0].title, sheets[1].title = _("Summary")[:31], _("Not completed")[:31]
+    if report is not None and report.total is not None:
+        for sheet, rows in zip(sheets, _rows(report), strict=True):
+            for row in rows:
+                sheet.append([_safe(v) if isinstance(v, str) else v for v in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return Response(
+        out.getvalue(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{_filename(report, "xlsx")}"'},
     )
 
 
@@ -119,44 +183,15 @@ def _safe(value) -> str:
 def coverage_csv():
     """Download the report's summary and the list of who has not completed, as CSV for Excel."""
     _form, report = _report(missing_limit=None)
-    titles = module_titles()
     out = io.StringIO()
     out.write("\ufeff")  # Excel reads UTF-8 (Å, Ä, Ö) only with a byte order mark
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     if report is not None and report.total is not None:
-        writer.writerow([_("Mandate period"), period_label(report.election_year)])
-        writer.writerow([_("As of"), report.as_of.isoformat()])
-        writer.writerow([])
-        writer.writerow(
-            [
-                _("Group"),
-                _("Officials"),
-                _("Completed all"),
-                *(titles[m] for m in report.module_ids),
-            ]
-        )
-        rows = [(_("All officials"), report.total)]
-        for dimension in DIMENSIONS:
-            rows += [(_label(dimension, g), g) for g in report.breakdowns[dimension]]
-        for name, group in rows:
-            writer.writerow(
-                [
-                    _safe(name),
-                    group.officials,
-                    group.all_done,
-                    *(group.modules[m].completed for m in report.module_ids),
-                ]
-            )
-        writer.writerow([])
-        writer.writerow([_("Name"), _("E-mail address"), _("Missing")])
-        for person in report.missing:
-            missing = ", ".join(titles[m] for m in person.missing)
-            writer.writerow([_safe(person.name), _safe(person.email), _safe(missing)])
-    stamp = report.as_of.isoformat() if report else local_date(utcnow()).isoformat()
+        summary, people = _rows(report)
+        for row in [*summary, [], *people]:
+            writer.writerow([_safe(v) if isinstance(v, str) else v for v in row])
     return Response(
         out.getvalue(),
         mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="tackning-{stamp}.csv"',
-        },
+        headers={"Content-Disposition": f'attachment; filename="{_filename(report, "csv")}"'},
     )

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from course_app.extensions import db
@@ -19,8 +20,20 @@ from tests.browser.test_roster import sign_in
 pytestmark = pytest.mark.browser
 
 WORDS = {
-    "sv": {"menu": "Täckning", "deadline": "Visa rapporten per sista dagen", "csv": "CSV"},
-    "en": {"menu": "Coverage", "deadline": "Show the report as of the deadline", "csv": "CSV"},
+    "sv": {
+        "menu": "Täckning",
+        "deadline": "Visa rapporten per sista dagen",
+        "csv": "CSV",
+        "xlsx": "XLSX",
+        "print": "En version att skriva ut till styrelsen",
+    },
+    "en": {
+        "menu": "Coverage",
+        "deadline": "Show the report as of the deadline",
+        "csv": "CSV",
+        "xlsx": "XLSX",
+        "print": "A version to print for the board",
+    },
 }
 
 
@@ -57,3 +70,16 @@ def test_the_security_unit_reads_and_downloads_the_coverage_report(new_page, liv
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert [official.email] == [row[1] for row in rows if len(row) == 3][1:]
+    with page.expect_download() as download:
+        page.get_by_role("link", name=words["xlsx"]).click()
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert official.email in [row[1] for row in book.worksheets[1].iter_rows(values_only=True)]
+
+    click_and_wait(page, page.get_by_role("link", name=words["print"]))
+    expect(page.locator("svg[role=img]")).to_be_visible()
+    check_page(page)
+    page.emulate_media(media="print")  # A4: the menus go, the report and the curve stay
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator("svg[role=img]")).to_be_visible()
+    expect(page.get_by_role("table").first).to_be_visible()
+    page.emulate_media(media="screen")

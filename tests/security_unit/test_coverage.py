@@ -122,7 +122,7 @@ def test_the_report_is_a_fixed_number_of_queries(
         create_assignment(create_user(org=org, email=f"extra{n}@kommun.se"), KS, "Partiet C")
     with app.app_context(), count_queries() as statements:
         coverage(org, 2026, TODAY, ORDER)
-    assert len(statements) == 7
+    assert len(statements) == 8
 
 
 def _page(client, login_as, user, query=""):
@@ -186,8 +186,8 @@ def test_nothing_private_appears_in_the_report_or_its_export(
 @pytest.mark.parametrize("permissions", [(Permission.OFFICIAL,), (Permission.GROUP_CONTACT,)])
 def test_officials_and_group_contacts_are_refused(client, create_user, login_as, permissions):
     login_as(client, create_user(permissions=permissions))
-    assert client.get("/security-unit/coverage").status_code == 403
-    assert client.get("/security-unit/coverage.csv").status_code == 403
+    for path in ("", ".csv", ".xlsx", "/print"):
+        assert client.get(f"/security-unit/coverage{path}").status_code == 403
 
 
 def test_another_organisations_unit_sees_only_its_own(
@@ -197,3 +197,56 @@ def test_another_organisations_unit_sees_only_its_own(
     html = _page(client, login_as, other, "?period=2026").get_data(as_text=True)
     assert "cecilia@kommun.se" not in html
     assert "Inga krav har lagts till än." in html
+
+
+def test_the_curve_counts_who_had_completed_all_by_each_week(app, roster):
+    org, _people = roster
+    report = _report(app, org, TODAY)
+    days = [day for day, _ in report.curve]
+    assert days[0] == date(2026, 10, 15)  # fullmäktige's term starts
+    assert days[-1] == TODAY
+    assert all((b - a).days == 7 for a, b in zip(days[:-2], days[1:-1], strict=True))
+    # Only Anna had completed all (on 1 May 2026, before the term started).
+    assert [count for _, count in report.curve] == [1] * len(days)
+    at_deadline = _report(app, org, DEADLINE).curve
+    by_day = dict(at_deadline)
+    assert by_day[date(2026, 11, 26)] == 1
+    assert by_day[date(2026, 12, 3)] == 2  # Fatima's last module on 1 December
+
+
+def test_the_xlsx_export_reads_back_with_both_sheets(app, client, roster, create_user, login_as):
+    from openpyxl import load_workbook
+
+    org, people = roster
+    with app.app_context():
+        from course_app.models import User
+
+        db.session.get(User, people["c"].id).name = "@SUMMA(A1)"
+        db.session.commit()
+    unit = create_user(permissions=(Permission.SECURITY_UNIT,), org=org)
+    login_as(client, unit)
+    response = client.get("/security-unit/coverage.xlsx?period=2026&as_of=2026-11-24")
+    assert 'filename="tackning-2026-11-24.xlsx"' in response.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.get_data()))
+    summary, missing = book.worksheets
+    assert summary.title == "Sammanfattning" and missing.title == "Inte klara"
+    rows = [list(r) for r in summary.iter_rows(values_only=True)]
+    assert ["Alla förtroendevalda", 4, 1, 3, 2, 0] in rows
+    names = [r[0] for r in missing.iter_rows(values_only=True)]
+    assert names[0] == "Namn" and set(names[1:]) == {"Bo", "'@SUMMA(A1)", "Fatima"}
+
+
+def test_the_page_and_the_print_view_draw_the_curve_with_its_numbers(
+    app, client, roster, create_user, login_as
+):
+    org, _people = roster
+    unit = create_user(permissions=(Permission.SECURITY_UNIT,), org=org)
+    login_as(client, unit)
+    query = "?period=2026&as_of=2027-04-13"
+    for path in ("/security-unit/coverage", "/security-unit/coverage/print"):
+        html = client.get(path + query).get_data(as_text=True)
+        assert '<svg viewBox="0 0 600 240" role="img"' in html
+        assert 'class="deadline"' in html  # the deadline is marked
+        assert '<th scope="row">3 december 2026</th>' in html
+    printed = client.get("/security-unit/coverage/print" + query).get_data(as_text=True)
+    assert "Testkommun" in printed and "cecilia@kommun.se" not in printed

@@ -6,7 +6,7 @@ export FLASK_APP := course_app
 # Development is opt-in; without APP_ENV the app insists on a production configuration.
 export APP_ENV ?= development
 
-.PHONY: run test install install-dev install-bench bench translations extract-messages lint lock clean
+.PHONY: run test install install-dev install-bench bench bench-coverage translations extract-messages lint lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ lock: $(BIN)/python
 	$(BIN)/pip install --quiet pip-tools
 	$(BIN)/pip-compile $(LOCK_FLAGS) --output-file requirements/app.txt pyproject.toml
 	$(BIN)/pip-compile $(LOCK_FLAGS) --extra dev --output-file requirements/dev.txt pyproject.toml
+
+## Time the coverage report and its exports for 50,000 officials on PostgreSQL (by hand).
+bench-coverage: install-dev
+	$(BIN)/python bench/coverage.py $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check course_app tests migrations

@@ -15,6 +15,7 @@ from course_app.extensions import db
 from course_app.mail_cli import mail_cli
 from course_app.maintenance import maintenance_cli
 from course_app.models import LocalContacts, Organisation, Permission
+from course_app.reminders import reminders_cli
 from course_app.security import external_url
 
 org_cli = AppGroup("org", help="Manage organisations.")
@@ -137,3 +138,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data)
     app.cli.add_command(mail_cli)
     app.cli.add_command(maintenance_cli)
+    app.cli.add_command(reminders_cli)

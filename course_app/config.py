@@ -60,6 +60,11 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_DELIVER_AFTER_REQUEST": _env_bool("MAIL_DELIVER_AFTER_REQUEST", env == "development"),
         "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "8")),
         "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", "14")),
+        # Reminders go out this many days before a period's deadline, and once after it.
+        "REMINDER_DAYS_BEFORE": [
+            int(days) for days in os.environ.get("REMINDER_DAYS_BEFORE", "30,7").split(",")
+        ],
+        "REMINDER_LINK_DAYS": int(os.environ.get("REMINDER_LINK_DAYS", "7")),
         # Links in e-mails are built from this address, never from the request's Host header.
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

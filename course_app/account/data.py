@@ -23,6 +23,7 @@ from course_app.models import (
     Party,
     QuizAttempt,
     ReflectionNote,
+    ReminderSent,
     SignInToken,
     StepProgress,
     User,
@@ -47,7 +48,11 @@ TABLES: dict[str, tuple[str, str | None]] = {
     "module_completions": ("kept", "completions"),
     "assignments": ("kept", "assignments"),
     "outgoing_mail": ("deleted", "emails"),
-    "link_requests": ("deleted", None),  # waits minutes for the mail worker; nothing to show
+    "link_requests": ("deleted", None),
+    "reminders_sent": (
+        "deleted",
+        "reminders",
+    ),  # waits minutes for the mail worker; nothing to show
     "local_contacts": ("cleared", None),
     "requirements": ("cleared", None),
     "roster_imports": ("cleared", None),
@@ -147,6 +152,10 @@ def export(user: User) -> dict:
             }
             for r in _scalars(SignInToken, uid, SignInToken.created_at)
         ],
+        "reminders": [
+            {"kind": r.kind, "deadline": _iso(r.deadline), "sent_at": _iso(r.sent_at)}
+            for r in _scalars(ReminderSent, uid, ReminderSent.sent_at)
+        ],
         "emails": [
             {"subject": m.subject, "queued_at": _iso(m.created_at), "sent_at": _iso(m.sent_at)}
             for m in db.session.scalars(
@@ -174,7 +183,14 @@ def delete_account(user: User) -> None:
     """
     uid = user.id
     address = user.email
-    for model in (ReflectionNote, ChecklistTick, StepProgress, QuizAttempt, SignInToken):
+    for model in (
+        ReflectionNote,
+        ChecklistTick,
+        StepProgress,
+        QuizAttempt,
+        SignInToken,
+        ReminderSent,
+    ):
         db.session.execute(delete(model).where(model.user_id == uid))
     db.session.execute(delete(OutgoingMail).where(OutgoingMail.to_address == address))
     db.session.execute(delete(LinkRequest).where(LinkRequest.email == address))
@@ -220,7 +236,7 @@ def erase_expired_accounts(now: datetime | None = None, dry_run: bool = False) -
         return result
     for model in (ModuleCompletion, Assignment, QuizAttempt, StepProgress, ChecklistTick):
         db.session.execute(delete(model).where(model.user_id.in_(ids)))
-    for model in (ReflectionNote, SignInToken, UserPermission):
+    for model in (ReflectionNote, SignInToken, UserPermission, ReminderSent):
         db.session.execute(delete(model).where(model.user_id.in_(ids)))
     db.session.execute(delete(User).where(User.id.in_(ids)))
     return result

@@ -1,6 +1,6 @@
 """The database models: learner state, the roster and requirements (course text is in content/)."""
 
-from course_app.models.mail import LinkRequest, OutgoingMail
+from course_app.models.mail import LinkRequest, OutgoingMail, ReminderSent
 from course_app.models.organisation import LocalContacts, Organisation
 from course_app.models.progress import (
     ChecklistTick,
@@ -35,6 +35,7 @@ __all__ = [
     "Organisation",
     "LinkRequest",
     "OutgoingMail",
+    "ReminderSent",
     "Party",
     "QuizAttempt",
     "ReflectionNote",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course_app.extensions import db
@@ -49,3 +49,21 @@ class LinkRequest(db.Model):
     next_url: Mapped[str] = mapped_column(String(500), default="")
     locale: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ReminderSent(db.Model):
+    """A reminder e-mail queued to one official for one period's deadline: never sent twice.
+
+    `kind` is "before-30", "before-7" … or "after" (once the deadline has passed).
+    """
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (UniqueConstraint("user_id", "election_year", "deadline", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    election_year: Mapped[int] = mapped_column(Integer)
+    deadline: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -11,14 +11,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
 from course_app.extensions import db
 from course_app.forms import Form
 from course_app.learn.services import current_catalog
-from course_app.models import Requirement
+from course_app.models import ReminderSent, Requirement
 from course_app.models.base import utcnow
 from course_app.periods import local_date
 from course_app.security_unit.blueprint import bp, unit_required
@@ -92,6 +92,29 @@ def _report(missing_limit: int | None = MISSING_SHOWN):
     return form, report
 
 
+def _reminders(report) -> list[tuple[str, int, object]]:
+    """Return, per kind of reminder for the report's period, how many went out and when last."""
+    if report is None:
+        return []
+    stmt = (
+        select(ReminderSent.kind, func.count(), func.max(ReminderSent.sent_at))
+        .where(
+            ReminderSent.organisation_id == current_user.organisation_id,
+            ReminderSent.election_year == report.election_year,
+        )
+        .group_by(ReminderSent.kind)
+    )
+    rows = db.session.execute(stmt).all()
+    order = {"after": 10_000}
+    return sorted(rows, key=lambda r: order.get(r[0], -int(r[0].split("-")[-1])))
+
+
+def _reminder_label(kind: str) -> str:
+    if kind == "after":
+        return _("After the deadline")
+    return _("%(days)s days before the deadline", days=kind.split("-")[-1])
+
+
 def _render(template: str, form, report):
     total = report.total if report else None
     return render_template(
@@ -106,6 +129,8 @@ def _render(template: str, form, report):
         label=_label,
         period_label=period_label,
         missing_shown=MISSING_SHOWN,
+        reminders=_reminders(report),
+        reminder_label=_reminder_label,
     )
 
 

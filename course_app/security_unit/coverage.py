@@ -1,11 +1,11 @@
 """The coverage report: of the officials in office on a day to whom a period's requirements
 apply, how many had completed each required module, and all of them, by that day.
 
-Computed in the database with a fixed number of queries whatever the number of officials:
-one for the period's requirements, one for the totals, one per breakdown (party, body, role,
-extent), one for the list of those who have not completed and one for the weekly curve. The
-requirements of a period are few; each becomes a condition on an assignment, and each
-(module, counts-from date) a column of flags per official.
+Computed in the database in three queries whatever the number of officials: the period's
+requirements; the totals, the breakdowns (party, body, role, extent) and the weekly curve
+together (one UNION ALL over the officials scored once); and the list of those who have not
+completed. The requirements of a period are few; each becomes a condition on an assignment,
+and each module a column of flags per official.
 
 An official counts once overall and once in each group they belong to through an assignment
 that a requirement applies to on the day. A completion counts for a module when it is dated on
@@ -20,15 +20,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import (
+    String,
     and_,
     case,
-    exists,
-    false,
+    cast,
     func,
     literal,
     or_,
     select,
     true,
+    union_all,
 )
 
 from course_app.extensions import db
@@ -41,7 +42,7 @@ from course_app.models import (
     Requirement,
     User,
 )
-from course_app.models.roster import KL_18A_EXTENTS
+from course_app.models.roster import KL_18A_EXTENTS, NAME_LENGTH
 from course_app.periods import day_bounds_utc, start_of_day_utc, term_for
 from course_app.training import in_office_on
 
@@ -129,9 +130,9 @@ def _since_column(module_id: str, requirements: Sequence[Requirement]):
     return case(*whens, else_=None)
 
 
-def _officials_statement(org_id: int, as_of: date, requirements, module_ids: list[str]):
-    """Return one row per official in scope: per module, the moment completions count from."""
-    applies_any = or_(*(_applies(r) for r in requirements)) if requirements else false()
+def _officials(org_id: int, as_of: date, requirements, module_ids: list[str]):
+    """Return the officials in scope, one row each: per module, when completions count from."""
+    applies_any = or_(*(_applies(r) for r in requirements))
     columns = [
         func.max(_since_column(m, requirements)).label(f"since_{i}")
         for i, m in enumerate(module_ids)
@@ -140,38 +141,37 @@ def _officials_statement(org_id: int, as_of: date, requirements, module_ids: lis
         select(Assignment.user_id.label("user_id"), *columns)
         .where(Assignment.organisation_id == org_id, in_office_on(as_of), applies_any)
         .group_by(Assignment.user_id)
-    ).subquery("officials")
+    ).cte("officials")
 
 
-def _flags(officials, module_ids: list[str], until: datetime):
-    """Return, for the officials subquery, a (required, done) pair of 0/1 columns per module."""
-    flags = []
-    for i, module_id in enumerate(module_ids):
-        since = officials.c[f"since_{i}"]
-        done = exists().where(
-            ModuleCompletion.user_id == officials.c.user_id,
-            ModuleCompletion.module_id == module_id,
-            ModuleCompletion.completed_at >= since,
-            ModuleCompletion.completed_at < until,
-        )
-        required = case((since.is_not(None), 1), else_=0)
-        flags.append((required, case((and_(since.is_not(None), done), 1), else_=0)))
-    return flags
+def _firsts(officials, module_ids: list[str], until: datetime):
+    """Return per official the first completion of each module that counts (or NULL).
 
-
-def _first_done(officials, module_id: str, index: int, until: datetime):
-    """Return the moment the official first completed module in a way that counts, or NULL."""
-    since = officials.c[f"since_{index}"]
+    One pass over the officials' completions (a join and a grouping), not a look-up per
+    official and module.
+    """
+    since = [officials.c[f"since_{i}"] for i in range(len(module_ids))]
+    firsts = [
+        func.min(
+            case(
+                (
+                    and_(
+                        ModuleCompletion.module_id == module_id,
+                        ModuleCompletion.completed_at >= since[i],
+                        ModuleCompletion.completed_at < until,
+                    ),
+                    ModuleCompletion.completed_at,
+                ),
+                else_=None,
+            )
+        ).label(f"first_{i}")
+        for i, module_id in enumerate(module_ids)
+    ]
     return (
-        select(func.min(ModuleCompletion.completed_at))
-        .where(
-            ModuleCompletion.user_id == officials.c.user_id,
-            ModuleCompletion.module_id == module_id,
-            ModuleCompletion.completed_at >= since,
-            ModuleCompletion.completed_at < until,
-        )
-        .scalar_subquery()
-    )
+        select(officials.c.user_id, *since, *firsts)
+        .outerjoin(ModuleCompletion, ModuleCompletion.user_id == officials.c.user_id)
+        .group_by(officials.c.user_id, *since)
+    ).cte("firsts")
 
 
 def _latest(*moments):
@@ -185,37 +185,46 @@ def _latest(*moments):
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _scored(officials, module_ids: list[str], until: datetime):
-    """Return a subquery: user_id, req_i, done_i per module, all_done and all_done_at."""
-    flags = _flags(officials, module_ids, until)
-    missing_any = or_(*(and_(r == 1, d == 0) for r, d in flags)) if flags else false()
+def _scored(firsts, module_ids: list[str]):
+    """Return per official: req_i, done_i per module, all_done and when all was done."""
     moment = ModuleCompletion.__table__.c.completed_at.type
-    firsts = [
-        case(
-            (officials.c[f"since_{i}"].is_(None), literal(EPOCH, moment)),
-            else_=_first_done(officials, m, i, until),
-        )
-        for i, m in enumerate(module_ids)
-    ]
+    required = [firsts.c[f"since_{i}"].is_not(None) for i in range(len(module_ids))]
+    first = [firsts.c[f"first_{i}"] for i in range(len(module_ids))]
+    done = [and_(r, f.is_not(None)) for r, f in zip(required, first, strict=True)]
+    lacking = or_(*(and_(r, f.is_(None)) for r, f in zip(required, first, strict=True)))
+    epoch = literal(EPOCH, moment)
     return select(
-        officials.c.user_id,
-        *(r.label(f"req_{i}") for i, (r, _) in enumerate(flags)),
-        *(d.label(f"done_{i}") for i, (_, d) in enumerate(flags)),
-        case((missing_any, 0), else_=1).label("all_done"),
-        case((missing_any, None), else_=_latest(*firsts)).label("all_done_at"),
-    ).subquery("scored")
+        firsts.c.user_id,
+        *(case((r, 1), else_=0).label(f"req_{i}") for i, r in enumerate(required)),
+        *(case((d, 1), else_=0).label(f"done_{i}") for i, d in enumerate(done)),
+        case((lacking, 0), else_=1).label("all_done"),
+        case((lacking, None), else_=_latest(*(func.coalesce(f, epoch) for f in first))).label(
+            "all_done_at"
+        ),
+    ).cte("scored")
 
 
-def _sums(scored, module_ids: list[str]) -> list:
+def _sums(scored, module_ids: list[str], days: list[date], curve: bool = True) -> list:
+    """Return the sums of a group: officials, all done, per module, and per curve day.
+
+    Only the total needs the curve; the other groups give 0 there (the UNION needs the columns).
+    """
+    moment = ModuleCompletion.__table__.c.completed_at.type
     columns = [func.count().label("officials"), func.coalesce(func.sum(scored.c.all_done), 0)]
     for i in range(len(module_ids)):
         columns.append(func.coalesce(func.sum(scored.c[f"req_{i}"]), 0))
         columns.append(func.coalesce(func.sum(scored.c[f"done_{i}"]), 0))
+    for day in days:
+        if not curve:
+            columns.append(literal(0))
+            continue
+        end = literal(day_bounds_utc(day, day)[1], moment)
+        columns.append(func.coalesce(func.sum(case((scored.c.all_done_at < end, 1), else_=0)), 0))
     return columns
 
 
 def _group(key, name, row, module_ids: list[str]) -> Group:
-    officials, all_done, *pairs = row
+    officials, all_done, *pairs = row[: 2 + 2 * len(module_ids)]
     modules = {
         m: Counts(int(pairs[2 * i]), int(pairs[2 * i + 1])) for i, m in enumerate(module_ids)
     }
@@ -228,35 +237,36 @@ _DIMENSION_COLUMNS = {
     "role": Assignment.role,
     "extent": Assignment.extent,
 }
+_NAMES = {"party": Party, "body": Body}
 
 
-def _breakdown(dimension, org_id, as_of, requirements, scored, module_ids) -> list[Group]:
-    """Return one group per value of the dimension among the officials' assignments."""
-    column = _DIMENSION_COLUMNS[dimension]
+def _branches(org_id, as_of, requirements, scored, module_ids, days):
+    """Return one SELECT per group kind: the total, then each value of each dimension."""
+    text = String(NAME_LENGTH)
+    total = _sums(scored, module_ids, days)
+    branches = [select(literal("total", text), literal(None, text), literal(None, text), *total)]
+    sums = _sums(scored, module_ids, days, curve=False)
     applies_any = or_(*(_applies(r) for r in requirements))
-    members = (
-        select(Assignment.user_id.label("user_id"), column.label("key"))
-        .where(Assignment.organisation_id == org_id, in_office_on(as_of), applies_any)
-        .distinct()
-        .subquery("members")
-    )
-    names = {"party": Party, "body": Body}.get(dimension)
-    key = members.c.key
-    stmt = select(key, *_sums(scored, module_ids)).join(
-        scored, scored.c.user_id == members.c.user_id
-    )
-    if names is not None:
-        stmt = stmt.add_columns(names.name).outerjoin(names, names.id == key)
-        stmt = stmt.group_by(key, names.name).order_by(names.name)
-    else:
-        stmt = stmt.group_by(key).order_by(key)
-    groups = []
-    for row in db.session.execute(stmt).all():
-        values = list(row)
-        name = values.pop() if names is not None else None
-        group_key = values.pop(0)
-        groups.append(_group(group_key, name, values, module_ids))
-    return groups
+    for dimension in DIMENSIONS:
+        column = _DIMENSION_COLUMNS[dimension]
+        members = (
+            select(Assignment.user_id.label("user_id"), column.label("key"))
+            .where(Assignment.organisation_id == org_id, in_office_on(as_of), applies_any)
+            .distinct()
+            .subquery(f"members_{dimension}")
+        )
+        names = _NAMES.get(dimension)
+        name = names.name if names is not None else literal(None, text)
+        branch = select(literal(dimension, text), cast(members.c.key, text), name, *sums).join(
+            scored, scored.c.user_id == members.c.user_id
+        )
+        if names is not None:
+            branch = branch.outerjoin(names, names.id == members.c.key)
+            branch = branch.group_by(members.c.key, names.name)
+        else:
+            branch = branch.group_by(members.c.key)
+        branches.append(branch)
+    return branches
 
 
 def coverage(
@@ -266,7 +276,7 @@ def coverage(
     module_order: Sequence[str],
     missing_limit: int | None = 500,
 ) -> Coverage:
-    """Return the coverage of the period's requirements on as_of, in a fixed number of queries."""
+    """Return the coverage of the period's requirements on as_of, in three queries."""
     requirements = list(
         db.session.scalars(
             select(Requirement).where(
@@ -281,17 +291,30 @@ def coverage(
     if not requirements or not module_ids:
         return report
     until = day_bounds_utc(as_of, as_of)[1]
-    officials = _officials_statement(org_id, as_of, requirements, module_ids)
-    scored = _scored(officials, module_ids, until)
-    totals = db.session.execute(select(*_sums(scored, module_ids))).one()
-    report.total = _group(None, None, totals, module_ids)
-    for dimension in DIMENSIONS:
-        report.breakdowns[dimension] = _breakdown(
-            dimension, org_id, as_of, requirements, scored, module_ids
-        )
+    officials = _officials(org_id, as_of, requirements, module_ids)
+    scored = _scored(_firsts(officials, module_ids, until), module_ids)
+    days = curve_days(election_year, as_of)
+    branches = _branches(org_id, as_of, requirements, scored, module_ids, days)
+    groups: dict[str, list[Group]] = {d: [] for d in DIMENSIONS}
+    for kind, key, name, *row in db.session.execute(union_all(*branches)).all():
+        if kind == "total":
+            report.total = _group(None, None, row, module_ids)
+            report.curve = [(d, int(n)) for d, n in zip(days, row[-len(days) :], strict=True)]
+        else:
+            groups[kind].append(_group(_key(kind, key), name, row, module_ids))
+    report.breakdowns = {d: sorted(groups[d], key=_order) for d in DIMENSIONS}
     report.missing = _missing(scored, module_ids, missing_limit)
-    report.curve = _curve(scored, election_year, as_of)
     return report
+
+
+def _key(kind: str, key: str | None):
+    if key is None or kind in ("role", "extent"):
+        return key
+    return int(key)
+
+
+def _order(group: Group):
+    return (group.name is None and group.key is None, group.name or "", str(group.key or ""))
 
 
 def curve_days(election_year: int, as_of: date) -> list[date]:
@@ -303,29 +326,6 @@ def curve_days(election_year: int, as_of: date) -> list[date]:
         days.append(day)
         day += timedelta(days=7)
     return [*days, as_of]
-
-
-def _curve(scored, election_year: int, as_of: date) -> list[tuple[date, int]]:
-    """Return how many had completed all by the end of each curve day, in one query."""
-    days = curve_days(election_year, as_of)
-    moment = ModuleCompletion.__table__.c.completed_at.type
-    sums = [
-        func.coalesce(
-            func.sum(
-                case(
-                    (
-                        scored.c.all_done_at < literal(day_bounds_utc(day, day)[1], moment),
-                        1,
-                    ),
-                    else_=0,
-                )
-            ),
-            0,
-        )
-        for day in days
-    ]
-    row = db.session.execute(select(*sums)).one()
-    return [(day, int(count)) for day, count in zip(days, row, strict=True)]
 
 
 def _missing(scored, module_ids: list[str], limit: int | None) -> list[Missing]:

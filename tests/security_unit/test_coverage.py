@@ -15,6 +15,7 @@ from course_app.models import (
     Extent,
     ModuleCompletion,
     Permission,
+    QuizAttempt,
     ReflectionNote,
 )
 from course_app.security_unit.coverage import coverage
@@ -172,6 +173,13 @@ def test_nothing_private_appears_in_the_report_or_its_export(
             ReflectionNote(
                 user_id=people["c"].id, module_id=ORG_MODULE, step_id="s", question_id="q",
                 body=marker,
+            )
+        )  # fmt: skip
+        db.session.add(
+            QuizAttempt(
+                user_id=people["c"].id, module_id=ORG_MODULE, quiz_version="v", token="t" * 32,
+                answers={"q": [marker]}, correct=0, total=1, passed=False,
+                submitted_at=datetime(2026, 11, 2, tzinfo=UTC),
             )
         )  # fmt: skip
         db.session.commit()

@@ -102,7 +102,9 @@ DEFAULTS = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
-    "WTF_CSRF_TIME_LIMIT": 3600,
+    # A form's token lasts as long as its session (12 h at most, 2 h idle; auth/sessions.py):
+    # a shorter limit would turn a long note into a refused form before the session ends.
+    "WTF_CSRF_TIME_LIMIT": None,
     "BABEL_DEFAULT_LOCALE": "sv",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
     "LANGUAGES": ("sv", "en"),

@@ -171,3 +171,31 @@ def test_signing_in_again_to_send_a_kept_form_is_not_counted_as_a_failure(app, c
         client.post(
             "/sign-out", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))}
         )
+
+
+def test_a_form_open_longer_than_an_hour_still_saves_while_the_session_lives(
+    app, client, create_user, monkeypatch
+):
+    """A form's token lasts as long as its session: an official who writes for 90 minutes,
+    well inside the 2-hour idle limit, must not lose the note to an expired token."""
+    import itsdangerous.timed
+
+    user = create_user(password=TEST_PASSWORD)
+    _sign_in(client, user)
+    form = _note_form(client)
+    later = time.time() + 90 * 60
+
+    class _Clock:
+        @staticmethod
+        def time():
+            return later
+
+    monkeypatch.setattr(itsdangerous.timed, "time", _Clock)
+    _age(client, seen=90 * 60)
+
+    saved = client.post(STEP, data=form)
+
+    assert saved.status_code == 302
+    with app.app_context():
+        [note] = db.session.scalars(select(ReflectionNote)).all()
+        assert note.body == NOTE

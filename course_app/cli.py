@@ -8,13 +8,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from course_app import security_log
+from course_app import audit, security_log
+from course_app.audit import audit_cli
 from course_app.auth import services
 from course_app.demo import load_demo_roster
 from course_app.extensions import db
 from course_app.mail_cli import mail_cli
 from course_app.maintenance import maintenance_cli
-from course_app.models import LocalContacts, Organisation, Permission
+from course_app.models import LocalContacts, Organisation, Permission, User, UserPermission
 from course_app.reminders import reminders_cli
 from course_app.security import external_url
 
@@ -93,6 +94,10 @@ def create_user(
     user = services.create_user(
         org, email, [Permission(r) for r in permissions], name=name, password=password
     )
+    db.session.flush()
+    audit.record(
+        "permissions.changed", org.id, subject_id=user.id, permissions=sorted(set(permissions))
+    )
     minutes = current_app.config["SIGNIN_LINK_MINUTES"]
     token = services.create_signin_token(user, minutes) if link else None
     db.session.commit()
@@ -104,6 +109,36 @@ def create_user(
         with current_app.test_request_context():
             link = external_url("auth.use_link", token=token)
         click.echo(f"Sign-in link (works once, for {minutes} minutes): {link}")
+
+
+@users_cli.command("permissions")
+@click.argument("email")
+@click.option(
+    "--permission",
+    "permissions",
+    required=True,
+    multiple=True,
+    type=click.Choice([r.value for r in Permission]),
+    help="Repeat for several permissions; the user gets exactly these.",
+)
+def set_permissions(email: str, permissions: tuple[str, ...]) -> None:
+    """Give a user exactly the permissions named (an audit record says who had what)."""
+    user = db.session.scalar(db.select(User).where(User.email == services.normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"no user with e-mail {email}")
+    wanted = sorted(set(permissions))
+    before = sorted(p.permission.value for p in user.permissions)
+    if wanted == before:
+        click.echo(f"{user.email} already has exactly: {', '.join(wanted)}.")
+        return
+    user.permissions = [p for p in user.permissions if p.permission.value in wanted]
+    held = {p.permission.value for p in user.permissions}
+    user.permissions += [UserPermission(permission=Permission(p)) for p in wanted if p not in held]
+    audit.record(
+        "permissions.changed", user.organisation_id, subject_id=user.id, permissions=wanted
+    )
+    db.session.commit()
+    click.echo(f"{user.email} now has: {', '.join(wanted)} (before: {', '.join(before) or '-'}).")
 
 
 @click.command("demo-data")
@@ -139,3 +174,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(maintenance_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(audit_cli)

@@ -81,6 +81,8 @@ def from_environment(instance_path: str) -> dict:
         "DELETED_ACCOUNT_RETENTION_DAYS": int(
             os.environ.get("DELETED_ACCOUNT_RETENTION_DAYS", "730")
         ),
+        # Audit records are kept this long, then deleted by `flask audit prune` (or maintenance).
+        "AUDIT_RETENTION_DAYS": int(os.environ.get("AUDIT_RETENTION_DAYS", "730")),
         # A sign-in lasts this long at most, and ends sooner after this long without a request.
         "SESSION_MAX_HOURS": float(os.environ.get("SESSION_MAX_HOURS", "12")),
         "SESSION_IDLE_MINUTES": float(os.environ.get("SESSION_IDLE_MINUTES", "120")),

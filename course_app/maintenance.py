@@ -1,8 +1,9 @@
 """`flask maintenance run`: daily clean-up, for cron or a systemd timer.
 
 Purges sign-in links that are used or expired, sent e-mail (its body held a link) after a few
-days, given-up e-mail after a month, link requests the worker never took, and erases deleted
-accounts whose retention period has ended. Prints counts only, never personal data.
+days, given-up e-mail after a month, link requests the worker never took, and audit records
+past their retention period, and erases deleted accounts whose retention period has ended.
+Prints counts only, never personal data.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import delete, func, or_, select
 
-from course_app import security_log
+from course_app import audit, security_log
 from course_app.account.data import erase_expired_accounts
 from course_app.extensions import db
 from course_app.models import LinkRequest, OutgoingMail, SignInToken
@@ -60,6 +61,7 @@ def run(dry_run: bool = False) -> dict[str, int]:
     counts["deleted accounts erased"] = erased.accounts
     counts["their completions erased"] = erased.completions
     counts["their assignments erased"] = erased.assignments
+    counts["audit records past retention"] = audit.prune(now - audit.retention(), dry_run)
     if dry_run:
         db.session.rollback()
     else:

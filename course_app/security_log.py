@@ -27,9 +27,10 @@ def _value(value: object) -> str:
 
 def event(name: str, **fields: object) -> None:
     """Log one security event as `event=<name> key=value …`, with the request's IP and path."""
-    record: dict[str, object] = {"event": name, **fields}
+    record: dict[str, object] = {"event": name}
+    record.update((key, value) for key, value in fields.items() if value is not None)
     if has_request_context():
         record.setdefault("ip", request.remote_addr or "-")
         record.setdefault("endpoint", request.endpoint or "-")
-    line = " ".join(f"{key}={_value(value)}" for key, value in record.items() if value is not None)
+    line = " ".join(f"{key}={_value(value)}" for key, value in record.items())
     log.info(line, extra={"security_event": record})

@@ -51,6 +51,7 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "/my-data/export.html": {"GET": SIGNED_IN},
     "/my-data/delete": {"POST": SIGNED_IN},
     "/security-unit/contacts": {"GET": UNIT, "POST": UNIT},
+    "/security-unit/audit-log": {"GET": UNIT},
     "/security-unit/coverage": {"GET": UNIT},
     "/security-unit/coverage.csv": {"GET": UNIT},
     "/security-unit/coverage.xlsx": {"GET": UNIT},

@@ -108,7 +108,7 @@ def test_contacts_edits_are_logged_without_their_content(
     revision = html.split('name="revision" type="hidden" value="')[1].split('"')[0]
     data = {"csrf_token": csrf_from(html), "revision": revision, "security_phone": "021-39 00 00"}
     assert client.post("/security-unit/contacts", data=data).status_code == 302
-    [saved] = events("contacts.saved")
+    [saved] = events("contacts.edited")
     assert saved["user"] == unit.id
     assert "021-39" not in str(saved)
 

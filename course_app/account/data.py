@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
 from course_app.extensions import db
 from course_app.models import (
     Assignment,
+    AuditRecord,
     Body,
     ChecklistTick,
     LinkRequest,
@@ -56,6 +57,10 @@ TABLES: dict[str, tuple[str, str | None]] = {
     "local_contacts": ("cleared", None),
     "requirements": ("cleared", None),
     "roster_imports": ("cleared", None),
+    # The organisation's record of who did what; kept for its own retention period (audit.py).
+    # On erasure the pointers to the account are emptied. The export lists the records about
+    # the user, without who else acted.
+    "audit_records": ("kept", "audit_log"),
 }
 
 
@@ -156,6 +161,20 @@ def export(user: User) -> dict:
             {"kind": r.kind, "deadline": _iso(r.deadline), "sent_at": _iso(r.sent_at)}
             for r in _scalars(ReminderSent, uid, ReminderSent.sent_at)
         ],
+        "audit_log": [
+            {
+                "action": r.action,
+                "at": _iso(r.at),
+                "by_you": r.actor_id == uid,
+                "method": r.details.get("method"),
+                "ip": r.ip if r.actor_id == uid else None,
+            }
+            for r in db.session.scalars(
+                select(AuditRecord)
+                .where(or_(AuditRecord.actor_id == uid, AuditRecord.subject_id == uid))
+                .order_by(AuditRecord.at, AuditRecord.id)
+            )
+        ],
         "emails": [
             {"subject": m.subject, "queued_at": _iso(m.created_at), "sent_at": _iso(m.sent_at)}
             for m in db.session.scalars(
@@ -238,5 +257,12 @@ def erase_expired_accounts(now: datetime | None = None, dry_run: bool = False) -
         db.session.execute(delete(model).where(model.user_id.in_(ids)))
     for model in (ReflectionNote, SignInToken, UserPermission, ReminderSent):
         db.session.execute(delete(model).where(model.user_id.in_(ids)))
+    for column in (AuditRecord.actor_id, AuditRecord.subject_id):
+        db.session.execute(
+            update(AuditRecord)
+            .where(column.in_(ids))
+            .values({column: None})
+            .execution_options(synchronize_session=False)
+        )
     db.session.execute(delete(User).where(User.id.in_(ids)))
     return result

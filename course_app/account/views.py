@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 from wtforms import BooleanField, SubmitField
 from wtforms.validators import DataRequired
 
-from course_app import security_log
+from course_app import audit
 from course_app.account import data
 from course_app.auth.sessions import end_keeping_language
 from course_app.extensions import db
@@ -43,7 +43,10 @@ class DeleteAccountForm(Form):
 
 def _render(form: DeleteAccountForm, status: int = 200):
     days = current_app.config["DELETED_ACCOUNT_RETENTION_DAYS"]
-    return render_template("account/my_data.html", form=form, years=days // 365, days=days), status
+    audit_years = max(current_app.config["AUDIT_RETENTION_DAYS"] // 365, 1)
+    return render_template(
+        "account/my_data.html", form=form, years=days // 365, days=days, audit_years=audit_years
+    ), status
 
 
 @bp.get("/my-data")
@@ -87,9 +90,9 @@ def delete_account():
         return _render(form, 400)
     user_id = current_user.id
     locale = session.get(LOCALE_KEY) or current_user.locale
+    audit.record("account.deleted", current_user.organisation_id, actor_id=user_id)
     data.delete_account(current_user._get_current_object())
     db.session.commit()
-    security_log.event("account.deleted", user=user_id)
     end_keeping_language(locale)
     flash(_("Your account has been deleted, and you are signed out."), "success")
     return redirect(url_for("learn.overview"))

@@ -85,8 +85,14 @@ def find_valid_token(token: str) -> SignInToken | None:
     return db.session.scalar(stmt)
 
 
-def consume_token(token: str) -> User | None:
-    """Use up the token, and any other open link of its user; None if it was not valid."""
+def token_owner(token: str) -> User | None:
+    """Return the user a token was made for, valid or not (to put a refused use on record)."""
+    stmt = select(User).join(SignInToken).where(SignInToken.token_hash == _token_hash(token))
+    return db.session.scalar(stmt)
+
+
+def consume_token(token: str) -> SignInToken | None:
+    """Use up the token; None if it was not valid. The token's user is `.user`."""
     found = find_valid_token(token)
     if found is None or not found.user.active:
         return None
@@ -98,7 +104,7 @@ def consume_token(token: str) -> User | None:
     )
     if result.rowcount != 1:
         return None  # another request used it first
-    return found.user
+    return found
 
 
 def void_open_tokens(user_id: int, purpose: str | None = None) -> None:

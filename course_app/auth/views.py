@@ -16,8 +16,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user
+from sqlalchemy import select
 
-from course_app import security_log
+from course_app import audit, security_log
 from course_app.auth import links, services, sessions
 from course_app.auth.forms import (
     LanguageForm,
@@ -93,13 +94,31 @@ def _sign_in(user: User, next_url: str | None, method: str):
     login_user(user)
     sessions.start()
     services.void_open_tokens(user.id)
+    audit.record("sign_in.success", user.organisation_id, actor_id=user.id, method=method)
     db.session.commit()
-    security_log.event("sign_in.success", method=method, user=user.id)
     session.permanent = True
     if locale:
         session[LOCALE_KEY] = locale
     flash(_("You are signed in."), "success")
     return _redirect_next(next_url)
+
+
+def _refused(method: str, user: User | None) -> None:
+    """Put a refused sign-in on record (the organisation's, when the account is known)."""
+    db.session.rollback()
+    audit.record(
+        "sign_in.failure",
+        user.organisation_id if user else None,
+        subject_id=user.id if user else None,
+        method=method,
+        address=security_log.address_hash(_address()) if method == "password" else None,
+    )
+    db.session.commit()
+
+
+def _refused_password() -> None:
+    # Deactivated accounts too: their organisation should see tries to use them.
+    _refused("password", db.session.scalar(select(User).where(User.email == _address())))
 
 
 def _redirect_next(target: str | None):
@@ -117,9 +136,7 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             return _sign_in(user, form.next.data, "password")
-        security_log.event(
-            "sign_in.failure", method="password", address=security_log.address_hash(_address())
-        )
+        _refused_password()
         form.password.errors.append(_("The e-mail address or the password is wrong"))
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
@@ -143,9 +160,7 @@ def resume():
             return render_template(
                 "auth/resend.html", form=ResendForm(), carried=carried, resume_to=resume_to
             )
-        security_log.event(
-            "sign_in.failure", method="password", address=security_log.address_hash(_address())
-        )
+        _refused_password()
         form.password.errors.append(_("The e-mail address or the password is wrong"))
     return sessions.session_ended_page(carried, resume_to or "", form, 400)
 
@@ -175,10 +190,11 @@ def use_link(token: str):
     """Confirm, then use a sign-in link; a GET alone never uses it up."""
     form = LinkConfirmForm()
     if form.validate_on_submit():
-        user = services.consume_token(token)
-        if user is not None:
-            return _sign_in(user, request.args.get("next"), "link")
-        security_log.event("sign_in.failure", method="link")
+        used = services.consume_token(token)
+        if used is not None:
+            method = "invitation" if used.purpose == "invitation" else "link"
+            return _sign_in(used.user, request.args.get("next"), method)
+        _refused("link", services.token_owner(token))
     elif request.method == "GET":
         found = services.find_valid_token(token)
         if found is not None:

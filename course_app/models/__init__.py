@@ -1,5 +1,6 @@
 """The database models: learner state, the roster and requirements (course text is in content/)."""
 
+from course_app.models.audit import AuditRecord
 from course_app.models.mail import LinkRequest, OutgoingMail, ReminderSent
 from course_app.models.organisation import LocalContacts, Organisation
 from course_app.models.progress import (
@@ -24,6 +25,7 @@ from course_app.models.user import Permission, SignInToken, User, UserPermission
 
 __all__ = [
     "Assignment",
+    "AuditRecord",
     "AssignmentRole",
     "Audience",
     "Body",

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
+from course_app import audit
 from course_app.extensions import db
 from course_app.forms import Form
 from course_app.learn.services import current_catalog
@@ -92,6 +93,16 @@ def _report(missing_limit: int | None = MISSING_SHOWN):
     return form, report
 
 
+def _on_record(report, export: str | None = None) -> None:
+    """Put a view or an export of the report on record; committed here (a GET writes nothing)."""
+    details = {"period": report.election_year, "as_of": report.as_of.isoformat()} if report else {}
+    if export:
+        audit.record("report.exported", current_user.organisation_id, format=export, **details)
+    else:
+        audit.record("report.viewed", current_user.organisation_id, **details)
+    db.session.commit()
+
+
 def _reminders(report) -> list[tuple[str, int, object]]:
     """Return, per kind of reminder for the report's period, how many went out and when last."""
     if report is None:
@@ -139,6 +150,7 @@ def _render(template: str, form, report):
 def show_coverage():
     """Show how many officials had done the required training by a day, and who had not."""
     form, report = _report()
+    _on_record(report)
     return _render("security_unit/coverage.html", form, report)
 
 
@@ -147,6 +159,7 @@ def show_coverage():
 def print_coverage():
     """Show the report as a page to print for the board (A4): the summary and the curve."""
     form, report = _report(missing_limit=0)
+    _on_record(report)
     return _render("security_unit/coverage_print.html", form, report)
 
 
@@ -181,6 +194,7 @@ def _filename(report, extension: str) -> str:
 def coverage_xlsx():
     """Download the report's summary and the list of who has not completed, as an XLSX file."""
     _form, report = _report(missing_limit=None)
+    _on_record(report, "xlsx")
     workbook = Workbook()
     sheets = [workbook.active, workbook.create_sheet()]
     sheets[0].title, sheets[1].title = _("Summary")[:31], _("Not completed")[:31]
@@ -208,6 +222,7 @@ def _safe(value) -> str:
 def coverage_csv():
     """Download the report's summary and the list of who has not completed, as CSV for Excel."""
     _form, report = _report(missing_limit=None)
+    _on_record(report, "csv")
     out = io.StringIO()
     out.write("\ufeff")  # Excel reads UTF-8 (Å, Ä, Ö) only with a byte order mark
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")

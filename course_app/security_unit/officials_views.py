@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from course_app import audit
 from course_app.account.data import retention
 from course_app.extensions import db
 from course_app.i18n import current_lang, format_day
@@ -144,6 +145,7 @@ def end_assignment(user_id: int, assignment_id: int):
         flash(_("That assignment had already ended, so nothing was changed."), "info")
         return redirect(url_for("security_unit.official", user_id=user.id))
     services.end_assignment(assignment, today)
+    audit.record("assignment.ended", user.organisation_id, subject_id=user.id)
     db.session.commit()
     flash(
         _("The assignment ends on %(date)s.", date=format_day(assignment.ends_on)),
@@ -172,6 +174,7 @@ def invite_official(user_id: int):
         flash(_("Reactivate the account before you send an invitation."), "error")
         return redirect(url_for("security_unit.official", user_id=user.id))
     invite(user, current_user.organisation)
+    audit.record("official.invited", user.organisation_id, subject_id=user.id)
     db.session.commit()
     flash(_("An invitation has been sent to %(email)s.", email=user.email), "success")
     return redirect(url_for("security_unit.official", user_id=user.id))
@@ -190,6 +193,7 @@ def deactivate_official(user_id: int):
         return _official_page(user, form, 400)
     if user.active:
         services.deactivate(user)
+        audit.record("official.deactivated", user.organisation_id, subject_id=user.id)
         db.session.commit()
     flash(
         _(
@@ -211,6 +215,7 @@ def reactivate_official(user_id: int):
         return _deleted(user)
     if not user.active:
         services.reactivate(user)
+        audit.record("official.reactivated", user.organisation_id, subject_id=user.id)
         db.session.commit()
     flash(
         _(
@@ -249,6 +254,15 @@ def edit_official(user_id: int):
         return _edit_page(user, form, 400)
     if services.email_in_use(form.email.data, user.id):
         return _email_taken(user, form)
+    changed = [
+        name
+        for name, before, after in (
+            ("name", user.name, form.name.data),
+            ("email", user.email, services.normalise_email(form.email.data)),
+            ("locale", user.locale or "sv", form.locale.data),
+        )
+        if before != after
+    ]
     try:
         # In a savepoint, so that an address taken meanwhile by someone else rolls back alone.
         with db.session.begin_nested():
@@ -256,6 +270,8 @@ def edit_official(user_id: int):
     except IntegrityError:
         db.session.refresh(user)
         return _email_taken(user, form)
+    if changed:
+        audit.record("official.edited", user.organisation_id, subject_id=user.id, fields=changed)
     db.session.commit()
     flash(_("The official’s details have been saved."), "success")
     return redirect(url_for("security_unit.official", user_id=user.id))

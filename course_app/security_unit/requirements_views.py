@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from course_app import audit
 from course_app.extensions import db
 from course_app.i18n import current_lang
 from course_app.learn.services import current_catalog
@@ -114,7 +115,9 @@ def new_requirement():
     if not form.validate_on_submit():
         return _render(form, None, 400)
     org, user = current_user.organisation_id, current_user.id
-    requirements.create_requirement(org, user, _values(form))
+    values = _values(form)
+    requirements.create_requirement(org, user, values)
+    audit.record("requirement.created", org, period=values.election_year)
     return _saved()
 
 
@@ -131,6 +134,9 @@ def edit_requirement(requirement_id: int):
     if not form.validate_on_submit():
         return _render(form, requirement, 400)
     requirements.update_requirement(requirement, current_user.id, _values(form))
+    audit.record(
+        "requirement.changed", requirement.organisation_id, period=requirement.election_year
+    )
     return _saved()
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from course_app import audit
 from course_app.extensions import db
 from course_app.i18n import current_lang
 from course_app.models import RosterImport
@@ -157,6 +158,12 @@ def confirm_roster(import_id: int):
     )
     for user in created:
         invite(user, current_user.organisation, form.language.data)
+    audit.record(
+        "roster.imported",
+        upload.organisation_id,
+        file=upload.filename,
+        counts={**plan.counts, "ended": len(ended - keep)},
+    )
     db.session.commit()
     flash(_import_summary(plan, len(ended - keep)), "success")
     return redirect(url_for("security_unit.roster"))

@@ -10,12 +10,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from course_app import security_log
+from course_app import audit
 from course_app.extensions import db
 from course_app.models import LocalContacts, Permission
 
 # Each module registers its pages on the blueprint.
 from course_app.security_unit import (  # noqa: F401
+    audit_views,
     coverage_views,
     officials_views,
     requirements_views,
@@ -55,10 +56,8 @@ def contacts():
         save_contacts(saved, current_user.organisation_id, values, current_user.id)
     except ContactsConflict:
         return _conflict(form)
+    audit.record("contacts.edited", current_user.organisation_id)
     db.session.commit()
-    security_log.event(
-        "contacts.saved", user=current_user.id, organisation=current_user.organisation_id
-    )
     flash(_("The contacts have been saved. Officials see them in the course now."), "success")
     return redirect(url_for("security_unit.contacts"))
 

@@ -83,3 +83,16 @@ def test_the_security_unit_reads_and_downloads_the_coverage_report(new_page, liv
     expect(page.locator("svg[role=img]")).to_be_visible()
     expect(page.get_by_role("table").first).to_be_visible()
     page.emulate_media(media="screen")
+
+    # Each view and download is on record in the audit log, which filters by what was done.
+    audit = {
+        "sv": ("Händelselogg", "Laddade ned täckningsrapporten", "Vad", "Visa händelser"),
+        "en": ("Audit log", "Exported the coverage report", "What", "Show records"),
+    }[lang]
+    click_and_wait(page, page.get_by_role("navigation").get_by_role("link", name=audit[0]))
+    expect(page.get_by_role("cell", name=audit[1]).first).to_be_visible()
+    check_page(page)
+    page.get_by_label(audit[2]).select_option("report.exported")
+    click_and_wait(page, page.get_by_role("button", name=audit[3]))
+    expect(page.get_by_role("cell", name=audit[1])).to_have_count(2)
+    check_page(page)

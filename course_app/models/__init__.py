@@ -1,6 +1,12 @@
 """The database models: learner state, the roster and requirements (course text is in content/)."""
 
 from course_app.models.audit import AuditRecord
+from course_app.models.groups import (
+    Discussion,
+    DiscussionAttendance,
+    GroupContact,
+    GroupMember,
+)
 from course_app.models.mail import LinkRequest, OutgoingMail, ReminderSent
 from course_app.models.organisation import LocalContacts, Organisation
 from course_app.models.progress import (
@@ -31,6 +37,10 @@ __all__ = [
     "Body",
     "BodyKind",
     "ChecklistTick",
+    "Discussion",
+    "DiscussionAttendance",
+    "GroupContact",
+    "GroupMember",
     "Extent",
     "LocalContacts",
     "ModuleCompletion",

@@ -32,9 +32,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outgoing_mail")),
     )
     with op.batch_alter_table("outgoing_mail", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_outgoing_mail_due", ["sent_at", "next_attempt_at"], unique=False
-        )
+        batch_op.create_index("ix_outgoing_mail_due", ["sent_at", "next_attempt_at"], unique=False)
 
 
 def downgrade():

@@ -25,12 +25,10 @@ def upgrade():
         sa.Column("step_number", sa.Integer(), nullable=True),
         sa.Column("held_on", sa.Date(), nullable=False),
         sa.Column("started_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", course_app.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("notes", sa.Text(), nullable=False),
         sa.Column("notes_revision", sa.Integer(), server_default="0", nullable=False),
-        sa.Column(
-            "notes_updated_at", course_app.models.base.UTCDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("notes_updated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("notes_updated_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["notes_updated_by_id"],
@@ -69,7 +67,7 @@ def upgrade():
         sa.Column("party_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("phone", sa.String(length=40), nullable=False),
-        sa.Column("added_at", course_app.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["party_id"],
             ["parties.id"],
@@ -91,7 +89,7 @@ def upgrade():
         "group_members",
         sa.Column("party_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("added_at", course_app.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["party_id"],
             ["parties.id"],

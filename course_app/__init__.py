@@ -20,6 +20,7 @@ from course_app.extensions import (
     login_manager,
     migrate,
 )
+from course_app.groups.views import bp as groups_bp
 from course_app.learn import signals as learn_signals
 from course_app.learn.services import load_course
 from course_app.learn.views import bp as learn_bp
@@ -59,5 +60,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(learn_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(security_unit_bp)
+    app.register_blueprint(groups_bp)
     app.extensions["catalog"] = load_course(app)
     return app

@@ -40,6 +40,10 @@ ACTIONS = {
     "assignment.ended": _l("Ended an assignment"),
     "contacts.edited": _l("Changed the local contacts"),
     "permissions.changed": _l("Changed permissions"),
+    "group.contact_added": _l("Made someone a party group’s contact"),
+    "group.contact_removed": _l("Removed a party group’s contact"),
+    "group.member_added": _l("Added someone to a party group"),
+    "group.member_removed": _l("Removed someone from a party group"),
 }
 
 METHODS = {
@@ -94,6 +98,8 @@ def describe(action: str, details: dict) -> str:
     parts = []
     if details.get("method") in METHODS:
         parts.append(str(METHODS[details["method"]]))
+    if details.get("group"):
+        parts.append(str(details["group"]))
     if details.get("file"):
         parts.append(str(details["file"]))
     if details.get("format"):

@@ -25,7 +25,7 @@ from course_app.models import (
 )
 from course_app.models.base import utcnow
 from course_app.models.progress import NO_CYCLE
-from course_app.periods import start_of_day_utc
+from course_app.periods import local_date, start_of_day_utc
 from course_app.training import RequiredModule, latest_completions
 
 GUEST_KEY = "guest_progress"
@@ -158,11 +158,26 @@ class UserProgress:
             stmt = stmt.where(model.step_id == step_id)
         return stmt
 
-    def _saved(self, module_id: str | None = None, step_id: str | None = None) -> Saved:
+    def _saved(
+        self, module_id: str | None = None, step_id: str | None = None, contacts: bool = False
+    ) -> Saved:
         """Return the saved rows, read once per request until the next write."""
-        if self._read is None or not self._read.covers(module_id, step_id):
-            self._read = read_saved(self.user_id, module_id, step_id)
+        if self._read is None or not self._read.covers(module_id, step_id, contacts):
+            day = local_date(utcnow()) if contacts else None
+            self._read = read_saved(self.user_id, module_id, step_id, day)
         return self._read
+
+    def read_step(self, module: Module, step: Step, contacts: bool) -> None:
+        """Read the step's rows (and the party contacts, for a step that shows them) at once."""
+        self._saved(module.id, step.id, contacts)
+
+    def discussed(self, module: Module) -> list:
+        """Return the days the learner's party group discussed the module with them."""
+        return list(self._saved(module.id).discussed)
+
+    def party_contacts(self, module: Module, step: Step) -> list:
+        """Return the security contacts of the learner's party groups today."""
+        return list(self._saved(module.id, step.id, contacts=True).party_contacts or [])
 
     def overview(self, modules: Iterable[Module]) -> dict[str, ModuleState]:
         """Return the state of each module, in one query whatever the number of modules."""
@@ -428,6 +443,17 @@ class GuestProgress:
         self._update(module, entry)
         completed = state.completed_at is None and attempt.passed
         return True, completed and module.is_complete(state.done, True)
+
+    def read_step(self, module: Module, step: Step, contacts: bool) -> None:
+        """Nothing to read ahead: a guest's progress is in the session."""
+
+    def discussed(self, module: Module) -> list:
+        """A guest belongs to no party group."""
+        return []
+
+    def party_contacts(self, module: Module, step: Step) -> list:
+        """A guest belongs to no party group."""
+        return []
 
     def version(self, module: Module, step: Step) -> str | None:
         """Return the content version the guest read when marking step done."""

@@ -8,21 +8,37 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import String, Text, bindparam, cast, literal, null, select, union_all
+from sqlalchemy import Date, String, Text, and_, bindparam, cast, literal, null, select, union_all
 
 from course_app.extensions import db
 from course_app.models import (
     ChecklistTick,
+    Discussion,
+    DiscussionAttendance,
+    GroupContact,
     ModuleCompletion,
+    Party,
     QuizAttempt,
     ReflectionNote,
     StepProgress,
+    User,
 )
 from course_app.models.base import UTCDateTime
 
 STEP, COMPLETION, PASS, TICK, NOTE = "step", "completion", "pass", "tick", "note"
+DISCUSSED, CONTACT = "discussed", "contact"
+
+
+@dataclass(frozen=True)
+class PartyContact:
+    """A security contact of one of the learner's party groups, for the contacts box."""
+
+    party: str
+    name: str
+    email: str
+    phone: str
 
 
 @dataclass
@@ -36,16 +52,50 @@ class Saved:
     passes: list[tuple[str, datetime]] = field(default_factory=list)
     ticks: dict[str, set[str]] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    # The days the learner's party group discussed the module with them (one module only).
+    discussed: list[date] = field(default_factory=list)
+    party_contacts: list[PartyContact] | None = None  # None: not asked for
 
-    def covers(self, module_id: str | None, step_id: str | None = None) -> bool:
+    def covers(
+        self, module_id: str | None, step_id: str | None = None, contacts: bool = False
+    ) -> bool:
         """Return True if these rows answer for module_id (None: all) and step_id's notes."""
         if self.module_id is not None and self.module_id != module_id:
+            return False
+        if contacts and self.party_contacts is None:
             return False
         return step_id is None or step_id == self.step_id
 
 
+def _contacts_part(no_at):
+    """Return the security contacts of the learner's party groups, as rows of the union.
+
+    The party in the module column, the e-mail in the key, name and phone in the body. A
+    contact counts while a member of the group, as on the group's pages.
+    """
+    from course_app.groups.services import member_ids, usable
+
+    day = bindparam("day", type_=Date)
+    mine, theirs = member_ids(day).alias("mine"), member_ids(day).alias("theirs")
+    return (
+        select(
+            literal(CONTACT),
+            Party.name,
+            User.email,
+            no_at,
+            cast(User.name + literal("\n") + GroupContact.phone, Text),
+        )
+        .join(GroupContact, GroupContact.party_id == Party.id)
+        .join(User, User.id == GroupContact.user_id)
+        .join(mine, and_(mine.c.party_id == Party.id, mine.c.user_id == bindparam("user_id")))
+        .join(theirs, and_(theirs.c.party_id == Party.id, theirs.c.user_id == GroupContact.user_id))
+        .where(usable())
+        .distinct()
+    )
+
+
 @functools.cache
-def _statement(one_module: bool, with_notes: bool):
+def _statement(one_module: bool, with_notes: bool, with_contacts: bool = False):
     """Return the UNION ALL for every module or one, with one step's notes or none.
 
     Built once per process: the user, module and step are bound at execution.
@@ -101,16 +151,45 @@ def _statement(one_module: bool, with_notes: bool):
         parts.append(
             mine(note, ReflectionNote).where(ReflectionNote.step_id == bindparam("step_id"))
         )
+    if one_module:
+        parts.append(
+            select(
+                literal(DISCUSSED),
+                Discussion.module_id,
+                no_key,
+                no_at,
+                cast(Discussion.held_on, Text),
+            )
+            .join(DiscussionAttendance, DiscussionAttendance.discussion_id == Discussion.id)
+            .where(
+                DiscussionAttendance.user_id == bindparam("user_id"),
+                Discussion.module_id == bindparam("module_id"),
+            )
+        )
+    if with_contacts:
+        parts.append(_contacts_part(no_at))
     return union_all(*parts)
 
 
-def read_saved(user_id: int, module_id: str | None = None, step_id: str | None = None) -> Saved:
-    """Return what the user saved, in one module or all, with one step's notes: one query."""
+def read_saved(
+    user_id: int,
+    module_id: str | None = None,
+    step_id: str | None = None,
+    contacts_on: date | None = None,
+) -> Saved:
+    """Return what the user saved, in one module or all, with one step's notes: one query.
+
+    With contacts_on, also the security contacts of the user's party groups on that day.
+    """
     saved = Saved(module_id, step_id)
     if step_id is not None and module_id is None:
         raise ValueError("a step's notes are read with its module")
-    stmt = _statement(module_id is not None, step_id is not None)
+    if contacts_on is not None:
+        saved.party_contacts = []
+    stmt = _statement(module_id is not None, step_id is not None, contacts_on is not None)
     params = {"user_id": user_id, "module_id": module_id, "step_id": step_id}
+    if contacts_on is not None:
+        params["day"] = contacts_on
     for kind, module, key, at, body in db.session.execute(stmt, params):
         if kind == STEP:
             saved.steps.append((module, key, at))
@@ -120,6 +199,14 @@ def read_saved(user_id: int, module_id: str | None = None, step_id: str | None =
             saved.passes.append((module, at))
         elif kind == TICK:
             saved.ticks.setdefault(module, set()).add(key)
+        elif kind == DISCUSSED:
+            saved.discussed.append(date.fromisoformat(body[:10]))
+        elif kind == CONTACT:
+            name, _, phone = body.partition("\n")
+            saved.party_contacts.append(PartyContact(module, name, key, phone))
         else:
             saved.notes[key] = body
+    saved.discussed.sort()
+    if saved.party_contacts:
+        saved.party_contacts.sort(key=lambda c: (c.party, c.name, c.email))
     return saved

@@ -22,8 +22,9 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
-from course_app.catalog import Module, Quiz, Step
+from course_app.catalog import CONTACTS, Module, Quiz, Step
 from course_app.extensions import db
+from course_app.groups import services as group_services
 from course_app.learn.forms import (
     DeleteNotesForm,
     check_form,
@@ -65,8 +66,15 @@ def overview():
 def module(module_id: str):
     """Show a module's introduction and its three steps."""
     mod = get_module(module_id)
-    state = _progress().state(mod)
-    return render_template("learn/module.html", module=mod, state=state, lang=current_lang())
+    progress = _progress()
+    state = progress.state(mod)
+    return render_template(
+        "learn/module.html",
+        module=mod,
+        state=state,
+        discussed=progress.discussed(mod),
+        lang=current_lang(),
+    )
 
 
 def _build_form(mod: Module, step: Step, progress, **kwargs):
@@ -83,7 +91,13 @@ def _build_form(mod: Module, step: Step, progress, **kwargs):
     )
 
 
+def _shows_contacts(step: Step) -> bool:
+    """Return True if the step's text has the local contacts box."""
+    return any(part.kind == CONTACTS for part in step.text(current_lang()).body)
+
+
 def _render_step(mod: Module, step: Step, progress, form, status: int = 200, **extra):
+    contacts = progress.party_contacts(mod, step) if _shows_contacts(step) else []
     return (
         render_template(
             "learn/step.html",
@@ -91,6 +105,8 @@ def _render_step(mod: Module, step: Step, progress, form, status: int = 200, **e
             step=step,
             text=step.text(current_lang()),
             state=progress.state(mod),
+            discussed=progress.discussed(mod),
+            party_contacts=contacts,
             form=form,
             lang=current_lang(),
             **extra,
@@ -105,6 +121,7 @@ def step(module_id: str, number: int):
     mod = get_module(module_id)
     stp = get_step(mod, number)
     progress = _progress()
+    progress.read_step(mod, stp, _shows_contacts(stp))
     form = _build_form(mod, stp, progress)
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
@@ -290,8 +307,11 @@ def my_training():
     required = [m for m in catalog.modules if states[m.id].required]
     left = [m for m in required if states[m.id].completed_at is None]
     history = completions_of(current_user.id, catalog, current_lang())
+    attended = group_services.attended(current_user.id)
+    discussed = [(m, attended[m.id]) for m in catalog.modules if m.id in attended]
     return render_template(
         "learn/my_training.html",
+        discussed=discussed,
         required=required,
         left=left,
         states=states,

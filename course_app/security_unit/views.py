@@ -18,6 +18,7 @@ from course_app.models import LocalContacts, Permission
 from course_app.security_unit import (  # noqa: F401
     audit_views,
     coverage_views,
+    groups_views,
     officials_views,
     requirements_views,
     roster_views,

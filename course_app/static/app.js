@@ -26,4 +26,19 @@ document.addEventListener("DOMContentLoaded", function () {
     field.addEventListener("input", update);
     update();
   });
+
+  // The meeting view: the arrow keys move between screens, like the Previous and Next links.
+  if (document.querySelector("[data-meeting]")) {
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      if (event.altKey || event.ctrlKey || event.metaKey || (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) {
+        return;
+      }
+      var rel = event.key === "ArrowRight" ? "next" : event.key === "ArrowLeft" ? "prev" : null;
+      var link = rel && document.querySelector(".meeting-nav a[rel=" + rel + "]");
+      if (link) {
+        window.location.href = link.href;
+      }
+    });
+  }
 });

@@ -1,0 +1,1 @@
+"""Party groups: members, contacts, discussions of the reflection questions, attendance."""

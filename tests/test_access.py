@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from course_app.extensions import db
-from course_app.models import Permission, RosterImport
+from course_app.models import Discussion, GroupContact, Party, Permission, RosterImport
 from tests.conftest import csrf_from
 
 KINDS = ("guest", "official", "group_contact", "security_unit", "other_security_unit")
@@ -33,6 +34,15 @@ UNIT = {
     "other_security_unit": OK,  # its own organisation's page
 }
 UNIT_BY_ID = {**UNIT, "other_security_unit": NOT_FOUND}
+# A party group's pages: its members only (the official and the contact of organisation A).
+MEMBERS = {
+    "guest": SIGN_IN,
+    "official": OK,
+    "group_contact": OK,
+    "security_unit": NOT_FOUND,
+    "other_security_unit": NOT_FOUND,
+}
+CONTACTS = {**MEMBERS, "official": FORBIDDEN}
 
 # rule -> {method: outcome by kind}
 ACCESS: dict[str, dict[str, dict[str, str]]] = {
@@ -43,6 +53,16 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "/modules/<module_id>/check/result": {"GET": EVERYONE},
     "/modules/<module_id>/steps/<int:number>": {"GET": EVERYONE, "POST": EVERYONE},
     "/my-training": {"GET": SIGNED_IN},
+    "/groups": {"GET": SIGNED_IN},
+    "/groups/<int:party_id>": {"GET": MEMBERS},
+    "/groups/<int:party_id>/discussions/new": {"GET": CONTACTS, "POST": CONTACTS},
+    "/groups/<int:party_id>/discussions/<int:discussion_id>": {"GET": MEMBERS},
+    "/groups/<int:party_id>/discussions/<int:discussion_id>/attendance": {"POST": CONTACTS},
+    "/groups/<int:party_id>/discussions/<int:discussion_id>/notes": {"POST": MEMBERS},
+    "/groups/<int:party_id>/discussions/<int:discussion_id>/meeting/<int:number>": {
+        "GET": MEMBERS
+    },
+    "/groups/<int:party_id>/discussions/<int:discussion_id>/guide": {"GET": MEMBERS},
     "/my-notes": {"GET": SIGNED_IN},
     "/my-notes/delete": {"POST": SIGNED_IN},
     "/my-notes/export": {"GET": SIGNED_IN},
@@ -56,6 +76,12 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "/security-unit/coverage.csv": {"GET": UNIT},
     "/security-unit/coverage.xlsx": {"GET": UNIT},
     "/security-unit/coverage/print": {"GET": UNIT},
+    "/security-unit/groups": {"GET": UNIT},
+    "/security-unit/groups/<int:party_id>": {"GET": UNIT_BY_ID},
+    "/security-unit/groups/<int:party_id>/contacts": {"POST": UNIT_BY_ID},
+    "/security-unit/groups/<int:party_id>/contacts/<int:user_id>/remove": {"POST": UNIT_BY_ID},
+    "/security-unit/groups/<int:party_id>/members": {"POST": UNIT_BY_ID},
+    "/security-unit/groups/<int:party_id>/members/<int:user_id>/remove": {"POST": UNIT_BY_ID},
     "/security-unit/officials": {"GET": UNIT},
     "/security-unit/officials/<int:user_id>": {"GET": UNIT_BY_ID},
     "/security-unit/officials/<int:user_id>/assignments/<int:assignment_id>/end": {
@@ -99,6 +125,7 @@ def world(app, create_user, create_org, create_assignment, create_requirement) -
         "other_security_unit": create_user(permissions=(Permission.SECURITY_UNIT,), org=org_b),
     }
     seat = create_assignment(official)
+    create_assignment(users["group_contact"], body="Kommunstyrelsen")
     requirement = create_requirement(
         org_a, ["organisation"], 2026, date(2026, 1, 1), date(2027, 4, 13)
     )
@@ -107,8 +134,17 @@ def world(app, create_user, create_org, create_assignment, create_requirement) -
             organisation_id=org_a, filename="a.csv", content=b"Namn;E-post\n", counts={}
         )
         db.session.add(upload)
+        party_id = db.session.scalar(select(Party.id).where(Party.organisation_id == org_a))
+        db.session.add(GroupContact(party_id=party_id, user_id=users["group_contact"].id))
+        discussion = Discussion(
+            organisation_id=org_a,
+            party_id=party_id,
+            module_id="organisation",
+            held_on=date(2026, 12, 1),
+        )
+        db.session.add(discussion)
         db.session.commit()
-        upload_id = upload.id
+        upload_id, discussion_id = upload.id, discussion.id
     ids = {
         "module_id": "organisation",
         "number": 1,
@@ -116,6 +152,8 @@ def world(app, create_user, create_org, create_assignment, create_requirement) -
         "assignment_id": seat,
         "requirement_id": requirement,
         "import_id": upload_id,
+        "party_id": party_id,
+        "discussion_id": discussion_id,
         "token": "x" * 43,
         "filename": "app.css",
     }

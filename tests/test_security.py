@@ -36,6 +36,21 @@ POSTS = {
     "/security-unit/officials/<int:user_id>/assignments/<int:assignment_id>/end": (
         "/security-unit/officials/1/assignments/1/end"
     ),
+    "/security-unit/groups/<int:party_id>/contacts": "/security-unit/groups/1/contacts",
+    "/security-unit/groups/<int:party_id>/contacts/<int:user_id>/remove": (
+        "/security-unit/groups/1/contacts/1/remove"
+    ),
+    "/security-unit/groups/<int:party_id>/members": "/security-unit/groups/1/members",
+    "/security-unit/groups/<int:party_id>/members/<int:user_id>/remove": (
+        "/security-unit/groups/1/members/1/remove"
+    ),
+    "/groups/<int:party_id>/discussions/new": "/groups/1/discussions/new",
+    "/groups/<int:party_id>/discussions/<int:discussion_id>/attendance": (
+        "/groups/1/discussions/1/attendance"
+    ),
+    "/groups/<int:party_id>/discussions/<int:discussion_id>/notes": (
+        "/groups/1/discussions/1/notes"
+    ),
 }
 
 

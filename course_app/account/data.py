@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, literal, or_, select, update
 
 from course_app.extensions import db
 from course_app.models import (
@@ -18,6 +18,10 @@ from course_app.models import (
     AuditRecord,
     Body,
     ChecklistTick,
+    Discussion,
+    DiscussionAttendance,
+    GroupContact,
+    GroupMember,
     LinkRequest,
     ModuleCompletion,
     OutgoingMail,
@@ -61,6 +65,11 @@ TABLES: dict[str, tuple[str, str | None]] = {
     # On erasure the pointers to the account are emptied. The export lists the records about
     # the user, without who else acted.
     "audit_records": ("kept", "audit_log"),
+    "group_members": ("deleted", "party_groups"),
+    "group_contacts": ("deleted", "party_groups"),
+    "discussion_attendance": ("deleted", "group_discussions"),
+    # Who started a discussion or last saved its shared notes; the notes are the group's.
+    "discussions": ("cleared", None),
 }
 
 
@@ -175,6 +184,28 @@ def export(user: User) -> dict:
                 .order_by(AuditRecord.at, AuditRecord.id)
             )
         ],
+        "party_groups": [
+            {"party": party, "kind": kind, "phone": phone}
+            for party, kind, phone in _rows(
+                select(Party.name, literal("added_by_security_unit"), literal(None))
+                .join(GroupMember, GroupMember.party_id == Party.id)
+                .where(GroupMember.user_id == uid)
+                .union_all(
+                    select(Party.name, literal("security_contact"), GroupContact.phone)
+                    .join(GroupContact, GroupContact.party_id == Party.id)
+                    .where(GroupContact.user_id == uid)
+                )
+            )
+        ],
+        "group_discussions": [
+            {"module": module, "step": step, "held_on": _iso(held_on)}
+            for module, step, held_on in _rows(
+                select(Discussion.module_id, Discussion.step_number, Discussion.held_on)
+                .join(DiscussionAttendance, DiscussionAttendance.discussion_id == Discussion.id)
+                .where(DiscussionAttendance.user_id == uid)
+                .order_by(Discussion.held_on)
+            )
+        ],
         "emails": [
             {"subject": m.subject, "queued_at": _iso(m.created_at), "sent_at": _iso(m.sent_at)}
             for m in db.session.scalars(
@@ -209,6 +240,9 @@ def delete_account(user: User) -> None:
         QuizAttempt,
         SignInToken,
         ReminderSent,
+        GroupMember,
+        GroupContact,
+        DiscussionAttendance,
     ):
         db.session.execute(delete(model).where(model.user_id == uid))
     db.session.execute(delete(OutgoingMail).where(OutgoingMail.to_address == address))

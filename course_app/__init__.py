@@ -11,6 +11,7 @@ from course_app import cli, config, errors, i18n, logs, mail, security
 from course_app.account.views import bp as account_bp
 from course_app.auth import links, sessions
 from course_app.auth.views import bp as auth_bp
+from course_app.certificates.views import bp as certificates_bp
 from course_app.extensions import (
     allow_uploads,
     begin_writes_immediately,
@@ -61,5 +62,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(account_bp)
     app.register_blueprint(security_unit_bp)
     app.register_blueprint(groups_bp)
+    app.register_blueprint(certificates_bp)
     app.extensions["catalog"] = load_course(app)
     return app

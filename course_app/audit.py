@@ -40,6 +40,7 @@ ACTIONS = {
     "assignment.ended": _l("Ended an assignment"),
     "contacts.edited": _l("Changed the local contacts"),
     "permissions.changed": _l("Changed permissions"),
+    "certificate.looked_up": _l("Checked a certificate’s code"),
     "group.contact_added": _l("Made someone a party group’s contact"),
     "group.contact_removed": _l("Removed a party group’s contact"),
     "group.member_added": _l("Added someone to a party group"),
@@ -98,6 +99,8 @@ def describe(action: str, details: dict) -> str:
     parts = []
     if details.get("method") in METHODS:
         parts.append(str(METHODS[details["method"]]))
+    if "found" in details:
+        parts.append(str(_l("found") if details["found"] else _l("not found")))
     if details.get("group"):
         parts.append(str(details["group"]))
     if details.get("file"):

@@ -17,6 +17,7 @@ from course_app.models import (
     Assignment,
     AuditRecord,
     Body,
+    Certificate,
     ChecklistTick,
     Discussion,
     DiscussionAttendance,
@@ -65,6 +66,7 @@ TABLES: dict[str, tuple[str, str | None]] = {
     # On erasure the pointers to the account are emptied. The export lists the records about
     # the user, without who else acted.
     "audit_records": ("kept", "audit_log"),
+    "certificates": ("kept", "certificates"),
     "group_members": ("deleted", "party_groups"),
     "group_contacts": ("deleted", "party_groups"),
     "discussion_attendance": ("deleted", "group_discussions"),
@@ -184,6 +186,15 @@ def export(user: User) -> dict:
                 .order_by(AuditRecord.at, AuditRecord.id)
             )
         ],
+        "certificates": [
+            {
+                "period": f"{c.election_year}–{c.election_year + 4}",
+                "code": c.code,
+                "issued_at": _iso(c.issued_at),
+                "modules": c.modules,
+            }
+            for c in _scalars(Certificate, uid, Certificate.election_year)
+        ],
         "party_groups": [
             {"party": party, "kind": kind, "phone": phone}
             for party, kind, phone in _rows(
@@ -287,7 +298,14 @@ def erase_expired_accounts(now: datetime | None = None, dry_run: bool = False) -
         setattr(result, field, len(db.session.scalars(stmt).all()))
     if dry_run:
         return result
-    for model in (ModuleCompletion, Assignment, QuizAttempt, StepProgress, ChecklistTick):
+    for model in (
+        ModuleCompletion,
+        Assignment,
+        QuizAttempt,
+        StepProgress,
+        ChecklistTick,
+        Certificate,
+    ):
         db.session.execute(delete(model).where(model.user_id.in_(ids)))
     for model in (ReflectionNote, SignInToken, UserPermission, ReminderSent):
         db.session.execute(delete(model).where(model.user_id.in_(ids)))

@@ -23,6 +23,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
 from course_app.catalog import CONTACTS, Module, Quiz, Step
+from course_app.certificates import service as certificate_service
 from course_app.extensions import db
 from course_app.groups import services as group_services
 from course_app.learn.forms import (
@@ -307,11 +308,14 @@ def my_training():
     required = [m for m in catalog.modules if states[m.id].required]
     left = [m for m in required if states[m.id].completed_at is None]
     history = completions_of(current_user.id, catalog, current_lang())
+    periods = certificate_service.completed_periods(current_user).keys()
+    certificates = sorted(set(periods) | set(certificate_service.issued(current_user.id)))
     attended = group_services.attended(current_user.id)
     discussed = [(m, attended[m.id]) for m in catalog.modules if m.id in attended]
     return render_template(
         "learn/my_training.html",
         discussed=discussed,
+        certificates=certificates[::-1],
         required=required,
         left=left,
         states=states,

@@ -1,6 +1,7 @@
 """The database models: learner state, the roster and requirements (course text is in content/)."""
 
 from course_app.models.audit import AuditRecord
+from course_app.models.certificates import Certificate
 from course_app.models.groups import (
     Discussion,
     DiscussionAttendance,
@@ -32,6 +33,7 @@ from course_app.models.user import Permission, SignInToken, User, UserPermission
 __all__ = [
     "Assignment",
     "AuditRecord",
+    "Certificate",
     "AssignmentRole",
     "Audience",
     "Body",

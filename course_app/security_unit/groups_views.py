@@ -33,7 +33,9 @@ from course_app.security_unit.scoping import get_in_org
 
 
 class ContactForm(Form):
-    user_id = SelectField(_l("Member to make a contact"), coerce=int, choices=[], validators=[InputRequired()])
+    user_id = SelectField(
+        _l("Member to make a contact"), coerce=int, choices=[], validators=[InputRequired()]
+    )
     phone = StringField(
         _l("Phone number (optional)"), validators=[Optional(), Length(max=PHONE_LENGTH)]
     )

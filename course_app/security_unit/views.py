@@ -17,6 +17,7 @@ from course_app.models import LocalContacts, Permission
 # Each module registers its pages on the blueprint.
 from course_app.security_unit import (  # noqa: F401
     audit_views,
+    certificates_views,
     coverage_views,
     groups_views,
     officials_views,

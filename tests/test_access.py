@@ -9,13 +9,20 @@ A route missing from ACCESS fails the first test: every new page must say who ma
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from course_app.extensions import db
-from course_app.models import Discussion, GroupContact, Party, Permission, RosterImport
+from course_app.models import (
+    Discussion,
+    GroupContact,
+    ModuleCompletion,
+    Party,
+    Permission,
+    RosterImport,
+)
 from tests.conftest import csrf_from
 
 KINDS = ("guest", "official", "group_contact", "security_unit", "other_security_unit")
@@ -43,6 +50,8 @@ MEMBERS = {
     "other_security_unit": NOT_FOUND,
 }
 CONTACTS = {**MEMBERS, "official": FORBIDDEN}
+# A certificate: only the official who completed the period has one; others have none to show.
+OWN_CERTIFICATE = {**dict.fromkeys(KINDS, NOT_FOUND), "guest": SIGN_IN, "official": OK}
 
 # rule -> {method: outcome by kind}
 ACCESS: dict[str, dict[str, dict[str, str]]] = {
@@ -53,6 +62,8 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "/modules/<module_id>/check/result": {"GET": EVERYONE},
     "/modules/<module_id>/steps/<int:number>": {"GET": EVERYONE, "POST": EVERYONE},
     "/my-training": {"GET": SIGNED_IN},
+    "/certificates/<int:year>": {"GET": OWN_CERTIFICATE},
+    "/certificates/<int:year>.pdf": {"GET": OWN_CERTIFICATE},
     "/groups": {"GET": SIGNED_IN},
     "/groups/<int:party_id>": {"GET": MEMBERS},
     "/groups/<int:party_id>/discussions/new": {"GET": CONTACTS, "POST": CONTACTS},
@@ -76,6 +87,7 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "/security-unit/coverage.csv": {"GET": UNIT},
     "/security-unit/coverage.xlsx": {"GET": UNIT},
     "/security-unit/coverage/print": {"GET": UNIT},
+    "/security-unit/certificates": {"GET": UNIT},
     "/security-unit/groups": {"GET": UNIT},
     "/security-unit/groups/<int:party_id>": {"GET": UNIT_BY_ID},
     "/security-unit/groups/<int:party_id>/contacts": {"POST": UNIT_BY_ID},
@@ -143,6 +155,15 @@ def world(app, create_user, create_org, create_assignment, create_requirement) -
             held_on=date(2026, 12, 1),
         )
         db.session.add(discussion)
+        db.session.add(
+            ModuleCompletion(
+                user_id=official.id,
+                module_id="organisation",
+                module_version="v1",
+                counts_from=date(2026, 1, 1),
+                completed_at=datetime(2026, 3, 1, tzinfo=UTC),
+            )
+        )
         db.session.commit()
         upload_id, discussion_id = upload.id, discussion.id
     ids = {
@@ -153,6 +174,7 @@ def world(app, create_user, create_org, create_assignment, create_requirement) -
         "requirement_id": requirement,
         "import_id": upload_id,
         "party_id": party_id,
+        "year": 2026,
         "discussion_id": discussion_id,
         "token": "x" * 43,
         "filename": "app.css",

@@ -22,6 +22,7 @@ from course_app.models import (
     Body,
     BodyKind,
     Extent,
+    GroupContact,
     ModuleCompletion,
     Organisation,
     Party,
@@ -33,6 +34,8 @@ from course_app.models.progress import NO_CYCLE
 from course_app.periods import default_counts_from, default_deadline, term_for
 
 ELECTION_YEAR = 2026
+# The demo group contact's phone, in the range set aside for fiction (070-174 06 xx).
+DEMO_PHONE = "070-174 06 10"
 PARTIES = ("Exempelpartiet", "Kustpartiet", "Stadspartiet", "Byalistan")
 BODIES = (
     ("Kommunfullmäktige", BodyKind.FULLMAKTIGE),
@@ -219,6 +222,11 @@ def load_demo_roster(org: Organisation, catalog: Catalog, logins: dict[str, User
         if Permission.OFFICIAL in {p.permission for p in user.permissions}:
             extent = Extent.FRITID if email.startswith("ledamot") else Extent.DELTID
             _seat(org, user, bodies[0], parties[0], AssignmentRole.ORDINARIE, extent, council_start)
+    db.session.flush()
+    for user in logins.values():
+        # The demo group contact is the first party's security contact (see DEMO_CONTACTS).
+        if Permission.GROUP_CONTACT in {p.permission for p in user.permissions}:
+            db.session.add(GroupContact(party_id=parties[0].id, user_id=user.id, phone=DEMO_PHONE))
     _requirements(org, catalog)
     _completions(users, catalog, rng)
     db.session.flush()

@@ -70,9 +70,7 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "/groups/<int:party_id>/discussions/<int:discussion_id>": {"GET": MEMBERS},
     "/groups/<int:party_id>/discussions/<int:discussion_id>/attendance": {"POST": CONTACTS},
     "/groups/<int:party_id>/discussions/<int:discussion_id>/notes": {"POST": MEMBERS},
-    "/groups/<int:party_id>/discussions/<int:discussion_id>/meeting/<int:number>": {
-        "GET": MEMBERS
-    },
+    "/groups/<int:party_id>/discussions/<int:discussion_id>/meeting/<int:number>": {"GET": MEMBERS},
     "/groups/<int:party_id>/discussions/<int:discussion_id>/guide": {"GET": MEMBERS},
     "/my-notes": {"GET": SIGNED_IN},
     "/my-notes/delete": {"POST": SIGNED_IN},

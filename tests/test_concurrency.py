@@ -16,6 +16,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -25,9 +26,18 @@ from course_app import create_app
 from course_app.auth import services
 from course_app.extensions import db
 from course_app.models import (
+    Assignment,
+    AssignmentRole,
+    AuditRecord,
     ChecklistTick,
+    Discussion,
+    DiscussionAttendance,
+    Extent,
+    GroupContact,
+    GroupMember,
     ModuleCompletion,
     Organisation,
+    Party,
     Permission,
     QuizAttempt,
     ReflectionNote,
@@ -75,6 +85,15 @@ def _remove_organisation(app, org_id: int) -> None:
     with app.app_context():
         db.session.remove()
         users = select(User.id).where(User.organisation_id == org_id)
+        discussions = select(Discussion.id).where(Discussion.organisation_id == org_id)
+        db.session.execute(
+            delete(DiscussionAttendance).where(DiscussionAttendance.discussion_id.in_(discussions))
+        )
+        for model in (Discussion, Assignment, AuditRecord):
+            db.session.execute(delete(model).where(model.organisation_id == org_id))
+        for model in (GroupContact, GroupMember):
+            db.session.execute(delete(model).where(model.user_id.in_(users)))
+        db.session.execute(delete(Party).where(Party.organisation_id == org_id))
         for model in (
             ChecklistTick,
             ReflectionNote,
@@ -274,3 +293,70 @@ def test_the_last_step_done_in_two_tabs_at_once_completes_the_module_once(served
 
 def _done(html: str) -> list[tuple[str, str]]:
     return [("csrf_token", csrf_from(html)), ("done", "1")]
+
+
+def _party_group(served: Served) -> tuple[int, int, list[int]]:
+    """A party with a contact and two more members, and a discussion: (party, discussion, ids)."""
+    ids = [_official(served, f"grupp-{i}-{uuid.uuid4().hex[:6]}@example.se") for i in range(3)]
+    with served.app.app_context():
+        party = Party(organisation_id=served.org_id, name="Samtidigpartiet")
+        db.session.add(party)
+        db.session.flush()
+        for user_id in ids:
+            db.session.add(
+                Assignment(
+                    organisation_id=served.org_id, user_id=user_id, party_id=party.id,
+                    role=AssignmentRole.ORDINARIE, extent=Extent.FRITID,
+                    starts_on=date(2022, 10, 15),
+                )
+            )  # fmt: skip
+        db.session.add(GroupContact(party_id=party.id, user_id=ids[0]))
+        discussion = Discussion(
+            organisation_id=served.org_id, party_id=party.id, module_id=MODULE,
+            held_on=date(2026, 12, 1),
+        )  # fmt: skip
+        db.session.add(discussion)
+        db.session.commit()
+        return party.id, discussion.id, ids
+
+
+def test_attendance_recorded_in_many_tabs_at_once_is_stored_once(served):
+    party_id, discussion_id, ids = _party_group(served)
+    url = f"/groups/{party_id}/discussions/{discussion_id}"
+    tabs = [Browser(served, ids[0]) for _ in range(WRITERS // 2)]
+    tokens = [csrf_from(tab.get(url)) for tab in tabs]
+    fields = [[("csrf_token", token), ("present", str(ids[1])), ("present", str(ids[2]))]
+              for token in tokens]  # fmt: skip
+    statuses = _all_at_once(
+        [
+            lambda t=tab, f=f: t.post(url + "/attendance", f)
+            for tab, f in zip(tabs, fields, strict=True)
+        ]
+    )
+    assert statuses == [302] * len(tabs)
+    with served.app.app_context():
+        rows = db.session.scalars(
+            select(DiscussionAttendance.user_id).where(
+                DiscussionAttendance.discussion_id == discussion_id
+            )
+        ).all()
+    assert sorted(rows) == sorted(ids[1:])
+
+
+def test_shared_notes_saved_by_many_members_at_once_keep_one_whole_text(served):
+    party_id, discussion_id, ids = _party_group(served)
+    url = f"/groups/{party_id}/discussions/{discussion_id}"
+    tabs = [Browser(served, ids[i % 3]) for i in range(WRITERS // 2)]
+    pages = [tab.get(url) for tab in tabs]
+    texts = [f"Anteckning {i} " + secrets.token_hex(8) for i in range(len(tabs))]
+    fields = [
+        [("csrf_token", csrf_from(page)), ("revision", "0"), ("notes", text)]
+        for page, text in zip(pages, texts, strict=True)
+    ]
+    statuses = _all_at_once(
+        [lambda t=tab, f=f: t.post(url + "/notes", f) for tab, f in zip(tabs, fields, strict=True)]
+    )
+    assert statuses.count(302) == 1 and statuses.count(409) == len(tabs) - 1, statuses
+    with served.app.app_context():
+        notes = db.session.scalar(select(Discussion.notes).where(Discussion.id == discussion_id))
+    assert notes == texts[statuses.index(302)]

@@ -41,8 +41,9 @@ def _membership(party_id: int, contact: bool = False) -> services.Membership:
     return found
 
 
-def _discussion(party_id: int, discussion_id: int) -> Discussion:
-    found = db.session.get(Discussion, discussion_id)
+def _discussion(party_id: int, discussion_id: int, lock: bool = False) -> Discussion:
+    """Return the group's discussion (its row locked for a write that must run in turn), or 404."""
+    found = db.session.get(Discussion, discussion_id, with_for_update=lock)
     if found is None or found.party_id != party_id:
         abort(404)
     return found
@@ -227,7 +228,7 @@ def discussion(party_id: int, discussion_id: int):
 def record_attendance(party_id: int, discussion_id: int):
     """Let a contact record who took part (members of the group only)."""
     mine = _membership(party_id, contact=True)
-    found = _discussion(party_id, discussion_id)
+    found = _discussion(party_id, discussion_id, lock=True)
     form = AttendanceForm()
     members = services.members_of(party_id, _today())
     form.present.choices = [SelectChoice(m.id, m.name or m.email) for m in members]

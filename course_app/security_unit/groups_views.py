@@ -60,6 +60,16 @@ def _today():
     return local_date(utcnow())
 
 
+def _locked_party(party_id: int) -> Party:
+    """Return the organisation's party, its row locked: two changes to one group run in turn.
+
+    (On SQLite a POST's transaction already holds the write lock: see extensions.py.)
+    """
+    party = get_in_org(Party, party_id)
+    db.session.execute(select(Party.id).where(Party.id == party.id).with_for_update())
+    return party
+
+
 @bp.get("/groups", endpoint="groups")
 @unit_required
 def list_groups():
@@ -131,7 +141,7 @@ def _sync_permission(user_id: int) -> None:
 @unit_required
 def add_contact(party_id: int):
     """Make a member of the group one of its security contacts."""
-    party = get_in_org(Party, party_id)
+    party = _locked_party(party_id)
     form = ContactForm()
     members = {m.id: m for m in services.members_of(party.id, _today())}
     form.user_id.choices = [SelectChoice(i, m.name or m.email) for i, m in members.items()]
@@ -164,7 +174,7 @@ def add_contact(party_id: int):
 @unit_required
 def remove_contact(party_id: int, user_id: int):
     """Stop someone being a security contact of the group."""
-    party = get_in_org(Party, party_id)
+    party = _locked_party(party_id)
     if not RemoveForm().validate_on_submit():
         abort(400)
     found = db.session.get(GroupContact, (party.id, user_id))
@@ -184,7 +194,7 @@ def remove_contact(party_id: int, user_id: int):
 @unit_required
 def add_member(party_id: int):
     """Add an account of the organisation to the group (a political secretary, say)."""
-    party = get_in_org(Party, party_id)
+    party = _locked_party(party_id)
     form = MemberForm()
     if not form.validate_on_submit():
         return _page(party, member_form=form, status=400)
@@ -212,7 +222,7 @@ def add_member(party_id: int):
 @unit_required
 def remove_member(party_id: int, user_id: int):
     """Remove someone the security unit added (members by assignment stay while in office)."""
-    party = get_in_org(Party, party_id)
+    party = _locked_party(party_id)
     if not RemoveForm().validate_on_submit():
         abort(400)
     removed = db.session.execute(

@@ -33,8 +33,11 @@ from course_app.training import (
 )
 
 
-def member_ids(day: date, party_id=None):
-    """Return (party_id, user_id) of every membership on day: by assignment and added."""
+def member_ids(day: date, party_id=None, user_id=None, organisation_id=None):
+    """Return (party_id, user_id) of the memberships on day: by assignment and added.
+
+    Narrowed to one party or one user where given (a value or a bound parameter).
+    """
     seated = select(
         Assignment.party_id.label("party_id"), Assignment.user_id.label("user_id")
     ).where(Assignment.party_id.is_not(None), in_office_on(day))
@@ -42,6 +45,13 @@ def member_ids(day: date, party_id=None):
     if party_id is not None:
         seated = seated.where(Assignment.party_id == party_id)
         added = added.where(GroupMember.party_id == party_id)
+    if organisation_id is not None:
+        seated = seated.where(Assignment.organisation_id == organisation_id)
+        parties = select(Party.id).where(Party.organisation_id == organisation_id)
+        added = added.where(GroupMember.party_id.in_(parties))
+    if user_id is not None:
+        seated = seated.where(Assignment.user_id == user_id)
+        added = added.where(GroupMember.user_id == user_id)
     return union(seated, added).subquery("memberships")
 
 
@@ -58,7 +68,7 @@ class Membership:
 
 def groups_of(user_id: int, organisation_id: int, day: date) -> list[Membership]:
     """Return the groups the user belongs to on day, with whether they are its contact."""
-    members = member_ids(day)
+    members = member_ids(day, user_id=user_id)
     contact = exists().where(GroupContact.party_id == Party.id, GroupContact.user_id == user_id)
     rows = db.session.execute(
         select(Party.id, Party.name, contact)
@@ -136,12 +146,13 @@ def activity(organisation_id: int, first: date, last: date, day: date) -> list[G
 
     No notes and no names: what the security unit sees of the groups.
     """
-    members = member_ids(day)
-    member_count = (
-        select(func.count(func.distinct(members.c.user_id)))
+    members = member_ids(day, organisation_id=organisation_id)
+    member_counts = (
+        select(members.c.party_id, func.count(func.distinct(members.c.user_id)).label("n"))
         .join(User, User.id == members.c.user_id)
-        .where(members.c.party_id == Party.id, usable())
-        .scalar_subquery()
+        .where(usable())
+        .group_by(members.c.party_id)
+        .subquery("member_counts")
     )
     contact_count = select(func.count()).where(GroupContact.party_id == Party.id).scalar_subquery()
     held = Discussion.held_on.between(first, last)
@@ -162,9 +173,10 @@ def activity(organisation_id: int, first: date, last: date, day: date) -> list[G
     )
     rows = db.session.execute(
         select(
-            Party.id, Party.name, member_count, contact_count, discussion_count, last_held,
-            took_part,
+            Party.id, Party.name, func.coalesce(member_counts.c.n, 0), contact_count,
+            discussion_count, last_held, took_part,
         )
+        .outerjoin(member_counts, member_counts.c.party_id == Party.id)
         .where(Party.organisation_id == organisation_id)
         .order_by(Party.name)
     ).all()  # fmt: skip

@@ -76,7 +76,8 @@ def _contacts_part(no_at):
     from course_app.groups.services import member_ids, usable
 
     day = bindparam("day", type_=Date)
-    mine, theirs = member_ids(day).alias("mine"), member_ids(day).alias("theirs")
+    mine = member_ids(day, user_id=bindparam("user_id")).alias("mine")
+    theirs = member_ids(day).alias("theirs")
     return (
         select(
             literal(CONTACT),

@@ -10,7 +10,15 @@ import pytest
 from playwright.sync_api import expect
 
 from course_app.extensions import db
-from course_app.models import Assignment, AssignmentRole, Extent, Party, User
+from course_app.models import (
+    Assignment,
+    AssignmentRole,
+    Discussion,
+    Extent,
+    GroupContact,
+    Party,
+    User,
+)
 from tests.browser.helpers import (
     LANGS,
     START_LOCALE,
@@ -148,3 +156,33 @@ def test_a_group_discusses_a_module_and_the_participant_sees_it(new_page, live_s
     check_page(page)
     page.goto(discussion_url)
     check_page(page)
+
+
+def test_the_meeting_view_and_attendance_work_without_javascript(new_page, live_server):
+    org_id = live_server.create_organisation("Utan skript-kommun")
+    contact = live_server.create_official(org_id=org_id)
+    _seat(live_server, contact, org_id, "Kim Kontakt")
+    with live_server.app.app_context():
+        party = db.session.query(Party).filter_by(organisation_id=org_id).one()
+        db.session.add(GroupContact(party_id=party.id, user_id=contact.id))
+        discussion = Discussion(
+            organisation_id=org_id, party_id=party.id, module_id="organisation",
+            step_number=2, held_on=date(2026, 12, 1),
+        )  # fmt: skip
+        db.session.add(discussion)
+        db.session.commit()
+        url = f"/groups/{party.id}/discussions/{discussion.id}"
+    page = new_page(locale=START_LOCALE["sv"], java_script_enabled=False)
+    sign_in(page, "sv", contact)
+    page.goto(url + "/meeting/1")
+    check_page(page)
+    screens = 1
+    while page.get_by_role("link", name="Nästa").count():
+        click_and_wait(page, page.get_by_role("link", name="Nästa"))
+        screens += 1
+    expect(page.get_by_role("heading", name="Att sammanfatta: checklistan")).to_be_visible()
+    assert screens >= 3  # the step's questions, then its checklist
+    click_and_wait(page, page.get_by_role("link", name="Lämna mötesvyn"))
+    page.get_by_role("checkbox", name="Kim Kontakt").check()
+    click_and_wait(page, page.get_by_role("button", name="Spara vilka som deltog"))
+    expect(page.get_by_text("Närvaron är sparad: 1 deltog.")).to_be_visible()

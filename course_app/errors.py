@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -43,8 +44,24 @@ def _seconds_to_wait() -> int:
     return max(1, round(limit.reset_at - time.time()))
 
 
+def _typed_here() -> list[str]:
+    """Return the texts (with a space or a line break) of a form sent from this site.
+
+    Shown read-only on the refusal so that nothing typed is lost. Only for a request whose
+    Origin (or Referer) is this site: another site cannot put its text on our page.
+    """
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    if urlsplit(source).netloc != request.host:
+        return []
+    return [
+        value
+        for name, value in request.form.items(multi=True)
+        if "password" not in name and (" " in value.strip() or "\n" in value)
+    ]
+
+
 def _csrf_error(error: CSRFError):
-    return render_template("errors/csrf.html"), 400
+    return render_template("errors/csrf.html", typed=_typed_here()), 400
 
 
 def _server_error(error: Exception):

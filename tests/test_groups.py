@@ -298,3 +298,38 @@ def test_officials_see_their_own_partys_contact_in_the_contacts_box(
     assert len(statements) <= 3, statements
     other = _client(app, login_as, people["other_party"])
     assert "070-174 06 12" not in other.get(step).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("origin", "shown"), [("http://localhost", True), ("https://elsewhere.example", False)]
+)
+def test_a_stale_notes_form_shows_what_was_typed_only_to_this_site(
+    app, login_as, group, origin, shown
+):
+    org, party_id, people = group
+    contact, location = _start(app, login_as, group)
+    text = "Vi kom överens om att ringa säkerhetsfunktionen först.\nSedan polisen."
+    response = contact.post(
+        location + "/notes",
+        data={"csrf_token": "stale", "revision": "0", "notes": text},
+        headers={"Origin": origin},
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert ("ringa säkerhetsfunktionen först." in page) is shown
+    assert ("readonly" in page) is shown
+
+
+def test_notes_over_the_limit_are_refused_with_a_message_and_kept_whole(app, login_as, group):
+    org, party_id, people = group
+    contact, location = _start(app, login_as, group)
+    long_text = "ord " * 2600  # 10,400 characters
+    response = _post(
+        contact, location + "/notes", {"notes": long_text, "revision": "0"}, page=location
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Write at most 10000 characters." in page
+    assert long_text.strip() in page and "maxlength" not in page
+    with app.app_context():
+        assert db.session.scalar(select(Discussion.notes)) == ""

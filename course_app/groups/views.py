@@ -293,7 +293,7 @@ def save_notes(party_id: int, discussion_id: int):
     db.session.commit()
     flash(_("The group’s notes have been saved."), "success")
     return redirect(
-        url_for("groups.discussion", party_id=party_id, discussion_id=found.id) + "#notes"
+        url_for("groups.discussion", party_id=party_id, discussion_id=found.id) + "#group-notes"
     )
 
 

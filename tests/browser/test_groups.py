@@ -22,6 +22,7 @@ from course_app.models import (
 from tests.browser.helpers import (
     LANGS,
     START_LOCALE,
+    allow_http_error,
     check_page,
     click_and_wait,
     follow,
@@ -31,6 +32,10 @@ from tests.browser.helpers import (
 from tests.browser.test_roster import sign_in
 
 pytestmark = pytest.mark.browser
+
+SAVE_NOTES = {"sv": "Spara gruppens anteckningar", "en": "Save the group’s notes"}
+TEXT_1 = {"sv": "Text 1", "en": "Text 1"}
+NOTES_LABEL = {"sv": "Gruppens anteckningar", "en": "The group’s notes"}
 
 WORDS = {
     "sv": {
@@ -158,7 +163,8 @@ def test_a_group_discusses_a_module_and_the_participant_sees_it(new_page, live_s
     check_page(page)
 
 
-def test_the_meeting_view_and_attendance_work_without_javascript(new_page, live_server):
+def _discussion_of_a_contact(live_server):
+    """A contact of a new party group and one of its discussions: (contact, its address)."""
     org_id = live_server.create_organisation("Utan skript-kommun")
     contact = live_server.create_official(org_id=org_id)
     _seat(live_server, contact, org_id, "Kim Kontakt")
@@ -171,7 +177,11 @@ def test_the_meeting_view_and_attendance_work_without_javascript(new_page, live_
         )  # fmt: skip
         db.session.add(discussion)
         db.session.commit()
-        url = f"/groups/{party.id}/discussions/{discussion.id}"
+        return contact, f"/groups/{party.id}/discussions/{discussion.id}"
+
+
+def test_the_meeting_view_and_attendance_work_without_javascript(new_page, live_server):
+    contact, url = _discussion_of_a_contact(live_server)
     page = new_page(locale=START_LOCALE["sv"], java_script_enabled=False)
     sign_in(page, "sv", contact)
     page.goto(url + "/meeting/1")
@@ -186,3 +196,20 @@ def test_the_meeting_view_and_attendance_work_without_javascript(new_page, live_
     page.get_by_role("checkbox", name="Kim Kontakt").check()
     click_and_wait(page, page.get_by_role("button", name="Spara vilka som deltog"))
     expect(page.get_by_text("Närvaron är sparad: 1 deltog.")).to_be_visible()
+
+
+@LANGS
+def test_a_stale_notes_form_keeps_the_text_to_copy(new_page, live_server, lang):
+    contact, url = _discussion_of_a_contact(live_server)
+    page = new_page(locale=START_LOCALE[lang])
+    sign_in(page, lang, contact)
+    page.goto(url)
+    allow_http_error(page, 400)
+    page.eval_on_selector_all(
+        "main input[name=csrf_token]", "els => els.forEach(e => e.value = 'x')"
+    )
+    text = "Vi ringer säkerhetsfunktionen först."
+    page.get_by_role("textbox", name=NOTES_LABEL[lang]).fill(text)
+    click_and_wait(page, page.get_by_role("button", name=SAVE_NOTES[lang]))
+    expect(page.get_by_role("textbox", name=TEXT_1[lang])).to_have_value(text)
+    check_page(page)

@@ -333,3 +333,17 @@ def test_notes_over_the_limit_are_refused_with_a_message_and_kept_whole(app, log
     assert long_text.strip() in page and "maxlength" not in page
     with app.app_context():
         assert db.session.scalar(select(Discussion.notes)) == ""
+
+
+def test_no_page_of_the_groups_repeats_an_id(app, login_as, group):
+    """Two forms on one page must not both render id="csrf_token" (labels and ARIA break)."""
+    org, party_id, people = group
+    contact, location = _start(app, login_as, group)
+    unit = _client(app, login_as, people["unit"])
+    mine = [location, location + "/meeting/1", location + "/guide", f"/groups/{party_id}",
+            "/groups", f"/groups/{party_id}/discussions/new", "/my-training",
+            "/modules/organisation/steps/2"]  # fmt: skip
+    units = ["/security-unit/groups", f"/security-unit/groups/{party_id}"]
+    for client, url in [(contact, u) for u in mine] + [(unit, u) for u in units]:
+        ids = re.findall(r'\sid="([^"]+)"', client.get(url).get_data(as_text=True))
+        assert len(ids) == len(set(ids)), (url, sorted({i for i in ids if ids.count(i) > 1}))

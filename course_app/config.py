@@ -119,7 +119,10 @@ DEFAULTS = {
     "SIGNIN_ADDRESS_LIMIT": "60 per hour",
     # Sign-in links asked for, per IP address and per e-mail address.
     "LINK_REQUEST_LIMIT": "30 per minute;200 per hour",
-    "LINK_ADDRESS_LIMIT": "5 per 10 minutes;10 per hour",
+    # Link requests for one address from one IP address, and for one address from anywhere (a
+    # ceiling against mail bombing, high enough that one machine cannot lock the owner out).
+    "LINK_ADDRESS_IP_LIMIT": "3 per 10 minutes;6 per hour",
+    "LINK_ADDRESS_LIMIT": "10 per hour",
     # Retry-After and the X-RateLimit headers.
     "RATELIMIT_HEADERS_ENABLED": True,
     "NOTE_MAX_LENGTH": 5000,

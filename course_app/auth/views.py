@@ -167,6 +167,7 @@ def resume():
 
 @bp.route("/sign-in/link", methods=["GET", "POST"])
 @limiter.limit(_config("LINK_REQUEST_LIMIT"), methods=["POST"])
+@limiter.limit(_config("LINK_ADDRESS_IP_LIMIT"), methods=["POST"], key_func=_address_and_ip_key)
 @limiter.limit(_config("LINK_ADDRESS_LIMIT"), methods=["POST"], key_func=_address_key)
 def request_link():
     """Ask for a single-use sign-in link; the mail worker sends it if the address has an account.

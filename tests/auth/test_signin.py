@@ -297,6 +297,23 @@ def test_link_requests_are_rate_limited(app, client):
     assert statuses[0] == 200
 
 
+def test_one_machine_asking_for_someones_links_does_not_lock_the_owner_out(app, create_user):
+    user = create_user()
+
+    def ask(client):
+        html = client.get("/sign-in/link").get_data(as_text=True)
+        data = {"csrf_token": csrf_from(html), "email": user.email}
+        return client.post("/sign-in/link", data=data).status_code
+
+    pest = _client_at(app, "203.0.113.9")
+    assert [ask(pest) for _ in range(4)] == [200, 200, 200, 429]
+    owner = _client_at(app, "198.51.100.4")
+    assert ask(owner) == 200
+    # A ceiling per address, from anywhere, against filling someone's inbox.
+    others = [ask(_client_at(app, f"192.0.2.{n}")) for n in range(1, 9)]
+    assert others[:6] == [200] * 6 and others[6:] == [429, 429]
+
+
 def test_sign_out_ends_every_copy_of_the_session(app, client, create_user, post_form):
     user = create_user(password=TEST_PASSWORD)
     _sign_in(client, post_form, user.email)

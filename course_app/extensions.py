@@ -50,6 +50,10 @@ limiter = Limiter(key_func=get_remote_address)
 talisman = Talisman()
 
 
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_connect(dbapi_connection, connection_record) -> None:
     """Let SQLAlchemy, not the driver, manage SQLite transactions, and enforce foreign keys.
@@ -67,6 +71,9 @@ def _sqlite_connect(dbapi_connection, connection_record) -> None:
         # Readers never wait for the writer, and a second writer waits its turn for 15 s.
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
         dbapi_connection.execute("PRAGMA busy_timeout=15000")
+        # SQLite's own lower() folds A-Z only; searches (ILIKE is lower() LIKE lower()) must find
+        # "Öberg" when "öberg" is typed, as on PostgreSQL.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
 
 @event.listens_for(Engine, "begin")

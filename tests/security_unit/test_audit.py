@@ -294,6 +294,7 @@ def test_the_page_shows_only_the_organisations_records_with_filters(
 
     assert shown("?action=official.edited") == 1
     assert shown("?person=%C3%96berg") == 1  # the official acted upon
+    assert shown("?person=%C3%B6BERG") == 1  # in any case, Å, Ä and Ö too
     assert shown("?person=" + unit.email.split("@")[0].upper()) == 2  # the actor
     assert shown("?person=%25") == 0  # a wildcard is a character, not a pattern
     assert shown("?since=2026-03-11") == 1

@@ -122,7 +122,9 @@ def test_search_by_name_or_email_ignores_case_and_escapes_wildcards(signed_in, m
     make_official("Anna Andersson", "anna@example.se")
     make_official("Bo Berg", "bo_berg@example.se")
     make_official("Bob Bergman", "bobberg@example.se")
+    make_official("Åsa Öberg", "asa@example.se")
     assert listed_names(page(signed_in, q="ANDERS")) == ["Anna Andersson"]
+    assert listed_names(page(signed_in, q="åsa öBERG")) == ["Åsa Öberg"]  # Å, Ä, Ö too
     assert listed_names(page(signed_in, q="BO_BERG")) == ["Bo Berg"]
     assert listed_names(page(signed_in, q="  bergman ")) == ["Bob Bergman"]
     html = page(signed_in, q="%")

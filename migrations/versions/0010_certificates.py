@@ -1,7 +1,7 @@
 """Certificates, one per official and mandate period, kept as issued
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02 19:35:49.661751
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-02 19:35:49.661751
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

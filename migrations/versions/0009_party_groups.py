@@ -1,6 +1,6 @@
 """Party groups: added members, contacts, discussions with shared notes, and attendance
 
-Revision ID: 0010
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-02 19:24:36.270491
 
@@ -9,7 +9,7 @@ Create Date: 2026-12-02 19:24:36.270491
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None

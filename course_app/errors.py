@@ -37,11 +37,15 @@ def _http_error(error: HTTPException):
 
 
 def _seconds_to_wait() -> int:
-    """Return how long until the limit that was hit lets the next attempt through."""
+    """Return how long until the limit that was hit lets the next attempt through.
+
+    Whole seconds rounded down, as Flask-Limiter writes the Retry-After header a moment later,
+    so that the page and the header say the same (rounding half up, the page said one more).
+    """
     limit = limiter.current_limit
     if limit is None:
         return 60
-    return max(1, round(limit.reset_at - time.time()))
+    return max(1, int(limit.reset_at - time.time()))
 
 
 def _typed_here() -> list[str]:

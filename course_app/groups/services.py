@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, func, select, union
+from sqlalchemy import and_, exists, func, or_, select, union
 
 from course_app.extensions import db
 from course_app.models import (
@@ -53,6 +53,18 @@ def member_ids(day: date, party_id=None, user_id=None, organisation_id=None):
         seated = seated.where(Assignment.user_id == user_id)
         added = added.where(GroupMember.user_id == user_id)
     return union(seated, added).subquery("memberships")
+
+
+def is_member(day: date, party_id, user_id):
+    """Return a condition: user_id belongs to party_id's group on day (columns or parameters).
+
+    Two EXISTS on indexed columns: it reads the rows of one person, never a whole roster.
+    """
+    seated = exists().where(
+        Assignment.party_id == party_id, Assignment.user_id == user_id, in_office_on(day)
+    )
+    added = exists().where(GroupMember.party_id == party_id, GroupMember.user_id == user_id)
+    return or_(seated, added)
 
 
 def usable():

@@ -10,7 +10,7 @@ import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Date, String, Text, and_, bindparam, cast, literal, null, select, union_all
+from sqlalchemy import Date, String, Text, bindparam, cast, literal, null, select, union_all
 
 from course_app.extensions import db
 from course_app.models import (
@@ -73,11 +73,9 @@ def _contacts_part(no_at):
     The party in the module column, the e-mail in the key, name and phone in the body. A
     contact counts while a member of the group, as on the group's pages.
     """
-    from course_app.groups.services import member_ids, usable
+    from course_app.groups.services import is_member, usable
 
     day = bindparam("day", type_=Date)
-    mine = member_ids(day, user_id=bindparam("user_id")).alias("mine")
-    theirs = member_ids(day).alias("theirs")
     return (
         select(
             literal(CONTACT),
@@ -88,10 +86,11 @@ def _contacts_part(no_at):
         )
         .join(GroupContact, GroupContact.party_id == Party.id)
         .join(User, User.id == GroupContact.user_id)
-        .join(mine, and_(mine.c.party_id == Party.id, mine.c.user_id == bindparam("user_id")))
-        .join(theirs, and_(theirs.c.party_id == Party.id, theirs.c.user_id == GroupContact.user_id))
-        .where(usable())
-        .distinct()
+        .where(
+            is_member(day, Party.id, bindparam("user_id")),
+            is_member(day, Party.id, GroupContact.user_id),
+            usable(),
+        )
     )
 
 

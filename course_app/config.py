@@ -104,6 +104,9 @@ DEFAULTS = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    # The cookie is written when the session changes (auth/sessions.py touches it once a
+    # minute at most), not signed and sent again with every response.
+    "SESSION_REFRESH_EACH_REQUEST": False,
     # A form's token lasts as long as its session (12 h at most, 2 h idle; auth/sessions.py):
     # a shorter limit would turn a long note into a refused form before the session ends.
     "WTF_CSRF_TIME_LIMIT": None,

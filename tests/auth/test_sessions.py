@@ -199,3 +199,17 @@ def test_a_form_open_longer_than_an_hour_still_saves_while_the_session_lives(
     with app.app_context():
         [note] = db.session.scalars(select(ReflectionNote)).all()
         assert note.body == NOTE
+
+
+def test_the_cookie_is_written_again_only_when_the_session_changes(client, create_user):
+    user = create_user(password=TEST_PASSWORD)
+    _sign_in(client, user)
+    client.get("/")  # the first page after signing in may still touch the session
+    # Within the minute, a page sends no cookie: nothing in the session changed.
+    assert "Set-Cookie" not in client.get(STEP).headers
+    # A minute later the request is recorded as activity, and the cookie carries it.
+    _age(client, seen=61)
+    touched = client.get(STEP)
+    assert "tryggt_session=" in touched.headers.get("Set-Cookie", "")
+    with client.session_transaction() as session:
+        assert abs(session["seen_at"] - time.time()) < 5

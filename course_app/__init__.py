@@ -17,6 +17,7 @@ from course_app.extensions import (
     begin_writes_immediately,
     csrf,
     db,
+    end_reading_transaction,
     limiter,
     login_manager,
     migrate,
@@ -43,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     logs.init_app(app)
     db.init_app(app)
+    app.teardown_appcontext(end_reading_transaction)
     app.before_request(allow_uploads)
     app.before_request(begin_writes_immediately)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))

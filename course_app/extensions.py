@@ -88,6 +88,39 @@ def _sqlite_begin(connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+_READING = ("SELECT", "BEGIN")
+
+
+@event.listens_for(Engine, "begin")
+def _nothing_written_yet(connection) -> None:
+    connection.info["wrote"] = False
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_writes(connection, cursor, statement, parameters, context, executemany) -> None:
+    """Note on the connection when its transaction runs anything but a SELECT."""
+    if not statement.lstrip()[:6].upper().startswith(_READING):
+        connection.info["wrote"] = True
+
+
+def end_reading_transaction(error: BaseException | None) -> None:
+    """End a request's transaction that only read with COMMIT rather than ROLLBACK.
+
+    Both end a read-only transaction alike, but psycopg forgets its prepared statements on every
+    ROLLBACK, so PostgreSQL would plan a page's queries anew on every request. A transaction
+    that wrote, failed or holds unsaved objects is left to the session's usual rollback.
+    Registered after Flask-SQLAlchemy, so it runs before the session is removed.
+    """
+    if error is not None or not db.session.registry.has():
+        return
+    session = db.session()
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return
+    if session.connection().info.get("wrote", True):
+        return
+    session.commit()
+
+
 @event.listens_for(Engine, "handle_error")
 def _no_values_in_errors(context):
     """Drop the row's values that PostgreSQL puts in an error's detail ("Failing row contains").

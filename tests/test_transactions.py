@@ -1,0 +1,125 @@
+"""How a request's transaction ends: a page that only read commits; anything else rolls back.
+
+These tests run an app that commits for real (no outer transaction to roll back), on the test
+database, and take away what they wrote.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from flask import abort
+from sqlalchemy import delete, event, select, text
+
+from course_app.auth import services
+from course_app.extensions import db
+from course_app.models import Organisation, Permission, User
+from tests.conftest import TEST_PASSWORD, csrf_from, make_config
+
+PREFIX = "tx-test-"
+
+
+@pytest.fixture
+def real_app(migrated, tmp_path, make_app):
+    """An app without the test transaction, with routes that write and then do not commit."""
+    app = make_app(make_config(migrated, tmp_path, RATELIMIT_ENABLED=False))
+
+    def _add(flush: bool):
+        org = Organisation(slug=f"{PREFIX}{uuid.uuid4().hex[:8]}", name="Ej sparad")
+        db.session.add(org)
+        if flush:
+            db.session.flush()
+        return org.slug
+
+    @app.get("/test/read")
+    def read():
+        return str(db.session.scalar(select(Organisation.id).limit(1)))
+
+    @app.get("/test/flushed-not-committed")
+    def flushed():
+        return _add(flush=True)
+
+    @app.get("/test/added-not-committed")
+    def added():
+        return _add(flush=False)
+
+    @app.get("/test/flushed-then-failed")
+    def failed():
+        _add(flush=True)
+        abort(500)
+
+    @app.get("/test/flushed-then-read")
+    def flushed_then_read():
+        slug = _add(flush=True)
+        db.session.expunge_all()  # nothing pending in the session; the INSERT was sent
+        db.session.scalar(select(Organisation.id).limit(1))
+        return slug
+
+    ends: list[str] = []
+    with app.app_context():
+        event.listen(db.engine, "commit", lambda conn: ends.append("commit"))
+        event.listen(db.engine, "rollback", lambda conn: ends.append("rollback"))
+    app.extensions["transaction_ends"] = ends
+    yield app
+    with app.app_context():
+        db.session.execute(delete(User).where(User.email.startswith(PREFIX)))
+        db.session.execute(delete(Organisation).where(Organisation.slug.startswith(PREFIX)))
+        db.session.commit()
+
+
+def _written(app) -> list[str]:
+    with app.app_context():
+        slugs = db.session.scalars(
+            select(Organisation.slug).where(Organisation.slug.startswith(PREFIX))
+        ).all()
+        db.session.rollback()
+        return list(slugs)
+
+
+def test_a_request_that_only_read_ends_with_a_commit(real_app):
+    ends = real_app.extensions["transaction_ends"]
+    assert real_app.test_client().get("/test/read").status_code == 200
+    assert ends == ["commit"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/test/flushed-not-committed", "/test/added-not-committed", "/test/flushed-then-read"]
+)
+def test_what_a_request_did_not_commit_is_never_written(real_app, path):
+    ends = real_app.extensions["transaction_ends"]
+    response = real_app.test_client().get(path)
+    assert response.status_code == 200
+    assert _written(real_app) == []
+    assert "commit" not in ends
+
+
+def test_a_request_that_failed_writes_nothing(real_app):
+    assert real_app.test_client().get("/test/flushed-then-failed").status_code == 500
+    assert _written(real_app) == []
+
+
+def test_postgresql_keeps_a_pages_prepared_statements_from_request_to_request(real_app):
+    """psycopg forgets its prepared statements at every ROLLBACK; a page that read commits."""
+    if not real_app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("prepared statements are PostgreSQL's")
+    with real_app.app_context():
+        org = services.create_organisation(f"{PREFIX}{uuid.uuid4().hex[:8]}", "Förberedd")
+        user = services.create_user(
+            org,
+            f"{PREFIX}{uuid.uuid4().hex[:8]}@example.se",
+            [Permission.OFFICIAL],
+            password=TEST_PASSWORD,
+        )
+        email = user.email
+        db.session.commit()
+    client = real_app.test_client()
+    page = client.get("/sign-in").get_data(as_text=True)
+    data = {"csrf_token": csrf_from(page), "email": email, "password": TEST_PASSWORD}
+    assert client.post("/sign-in", data=data).status_code == 302
+    for _ in range(8):  # psycopg prepares a statement at its fifth use
+        assert client.get("/modules/organisation/steps/2").status_code == 200
+    with real_app.app_context():
+        prepared = db.session.scalar(text("SELECT count(*) FROM pg_prepared_statements"))
+        db.session.rollback()
+    assert prepared >= 3

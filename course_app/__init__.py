@@ -21,6 +21,7 @@ from course_app.extensions import (
     limiter,
     login_manager,
     migrate,
+    ping_after_idle,
 )
 from course_app.groups.views import bp as groups_bp
 from course_app.learn import signals as learn_signals
@@ -45,6 +46,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     logs.init_app(app)
     db.init_app(app)
     app.teardown_appcontext(end_reading_transaction)
+    with app.app_context():
+        ping_after_idle(db.engine, app.config["DB_PING_AFTER_IDLE_SECONDS"])
     app.before_request(allow_uploads)
     app.before_request(begin_writes_immediately)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))

@@ -93,7 +93,10 @@ ROSTER_MAX_BYTES = 2 * 1024 * 1024
 
 DEFAULTS = {
     # hide_parameters: a database error's message must not carry what was typed (a note) to the log.
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+    # No pre-ping on every checkout: extensions.ping_after_idle tests a connection that has been
+    # idle a while, and one in steady use goes straight to work.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
+    "DB_PING_AFTER_IDLE_SECONDS": 10,
     "MAX_CONTENT_LENGTH": 256 * 1024,
     # Endpoints that may receive a file larger than MAX_CONTENT_LENGTH (spooled to disk).
     "UPLOAD_LIMITS": {"security_unit.upload_roster": ROSTER_MAX_BYTES + 64 * 1024},

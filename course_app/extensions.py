@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 
 from flask import current_app, request
 from flask_babel import Babel
@@ -18,6 +19,7 @@ from sqlalchemy import MetaData, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import Pool
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -86,6 +88,33 @@ def _sqlite_begin(connection) -> None:
     if connection.dialect.name == "sqlite":
         immediate = connection.get_execution_options().get("sqlite_begin_immediate", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@event.listens_for(Pool, "checkin")
+def _idle_from(dbapi_connection, connection_record) -> None:
+    connection_record.info["idle_since"] = time.monotonic()
+
+
+def ping_after_idle(engine: Engine, seconds: float) -> None:
+    """Test a pooled connection that has been idle for seconds before it is used again.
+
+    A network may drop an idle connection, or the server may have restarted meanwhile: the
+    connection is then replaced before the request sees it. A connection in steady use, which
+    answered a moment ago, is not asked again (SQLAlchemy's pre-ping would cost every request a
+    round trip). SQLite has no connection to lose.
+    """
+    if engine.dialect.name == "sqlite":
+        return
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection, connection_record, proxy) -> None:
+        idle_since = connection_record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise sa_exc.DisconnectionError("the idle connection is gone") from error
 
 
 _READING = ("SELECT", "BEGIN")

@@ -6,11 +6,12 @@ database, and take away what they wrote.
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
 from flask import abort
-from sqlalchemy import delete, event, select, text
+from sqlalchemy import create_engine, delete, event, select, text
 
 from course_app.auth import services
 from course_app.extensions import db
@@ -123,3 +124,56 @@ def test_postgresql_keeps_a_pages_prepared_statements_from_request_to_request(re
         prepared = db.session.scalar(text("SELECT count(*) FROM pg_prepared_statements"))
         db.session.rollback()
     assert prepared >= 3
+
+
+def _postgresql_only(app) -> None:
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("SQLite has no connection to lose")
+
+
+def _backend_pid(client) -> int:
+    return int(client.get("/test/pid").get_data(as_text=True))
+
+
+@pytest.fixture
+def pid_app(real_app):
+    @real_app.get("/test/pid")
+    def pid():
+        return str(db.session.scalar(text("SELECT pg_backend_pid()")))
+
+    return real_app
+
+
+def test_a_connection_idle_for_a_while_is_replaced_if_the_server_dropped_it(pid_app, monkeypatch):
+    _postgresql_only(pid_app)
+    client = pid_app.test_client()
+    first = _backend_pid(client)
+    other = create_engine(pid_app.config["SQLALCHEMY_DATABASE_URI"])
+    with other.begin() as conn:  # from outside the app, end the server side of its connection
+        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+    other.dispose()
+    # Some time later the pooled connection is tested before use, and a new one takes over.
+    idle_for = pid_app.config["DB_PING_AFTER_IDLE_SECONDS"] + 1
+    real_clock = time.monotonic
+    monkeypatch.setattr(time, "monotonic", lambda: real_clock() + idle_for)
+    response = client.get("/test/pid")
+    assert response.status_code == 200
+    assert int(response.get_data(as_text=True)) != first
+
+
+def test_a_connection_in_steady_use_is_not_pinged(pid_app, monkeypatch):
+    _postgresql_only(pid_app)
+    client = pid_app.test_client()
+    _backend_pid(client)
+    pings = []
+    with pid_app.app_context():
+        dialect = db.engine.dialect
+    real_ping = dialect.do_ping
+    monkeypatch.setattr(dialect, "do_ping", lambda conn: pings.append(1) or real_ping(conn))
+    for _ in range(3):
+        _backend_pid(client)
+    assert pings == []
+    real_clock = time.monotonic
+    monkeypatch.setattr(time, "monotonic", lambda: real_clock() + 60)
+    _backend_pid(client)
+    assert pings == [1]

@@ -22,7 +22,6 @@ from course_app.extensions import (
     login_manager,
     migrate,
     ping_after_idle,
-    read_without_transaction,
 )
 from course_app.groups.views import bp as groups_bp
 from course_app.learn import signals as learn_signals
@@ -51,7 +50,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         ping_after_idle(db.engine, app.config["DB_PING_AFTER_IDLE_SECONDS"])
     app.before_request(allow_uploads)
     app.before_request(begin_writes_immediately)
-    app.before_request(read_without_transaction)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     sessions.init_app(app)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 
-from flask import current_app, g, has_request_context, request
-from flask import session as cookie_session
+from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -18,7 +17,7 @@ from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import Pool
 
@@ -118,8 +117,7 @@ def ping_after_idle(engine: Engine, seconds: float) -> None:
             raise sa_exc.DisconnectionError("the idle connection is gone") from error
 
 
-# Statements that write nothing: reads, and the start and end of transactions and savepoints.
-_READING = ("SELECT", "BEGIN", "SAVEPO", "RELEAS")
+_READING = ("SELECT", "BEGIN")
 
 
 @event.listens_for(Engine, "begin")
@@ -129,42 +127,9 @@ def _nothing_written_yet(connection) -> None:
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_writes(connection, cursor, statement, parameters, context, executemany) -> None:
-    """Note on the connection when its transaction runs anything but a SELECT.
-
-    On a connection opened for a page that only reads (read_without_transaction), refuse it.
-    """
-    if statement.lstrip()[:6].upper().startswith(_READING):
-        return
-    if has_request_context() and g.get(READS_ONLY):
-        raise RuntimeError(f"{request.endpoint} is marked as reading only, but wrote")
-    connection.info["wrote"] = True
-
-
-READS_ONLY = "tryggt_reads_only"
-
-
-def reads_only(view):
-    """Mark a view whose GET only reads the database (see read_without_transaction)."""
-    view.reads_only = True
-    return view
-
-
-def read_without_transaction() -> None:
-    """On PostgreSQL, let a signed-in GET of a view marked reads_only run without a transaction.
-
-    Its few SELECTs need no BEGIN and COMMIT (two round trips less), and each sees committed
-    data as it would in a transaction at PostgreSQL's READ COMMITTED. A guest's request, which
-    may never touch the database, is left alone. On every database a write during such a
-    request is refused, so the whole test suite holds the views to their mark. Work that joins
-    an outer transaction (the tests') keeps it. Run before anything touches the database.
-    """
-    if request.method != "GET" or "_user_id" not in cookie_session:
-        return
-    if not getattr(current_app.view_functions.get(request.endpoint), "reads_only", False):
-        return
-    g.setdefault(READS_ONLY, True)
-    if db.engine.dialect.name == "postgresql" and not isinstance(db.session.get_bind(), Connection):
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT", READS_ONLY: True})
+    """Note on the connection when its transaction runs anything but a SELECT."""
+    if not statement.lstrip()[:6].upper().startswith(_READING):
+        connection.info["wrote"] = True
 
 
 def end_reading_transaction(error: BaseException | None) -> None:
@@ -180,9 +145,8 @@ def end_reading_transaction(error: BaseException | None) -> None:
     session = db.session()
     if not session.in_transaction() or session.new or session.dirty or session.deleted:
         return
-    connection = session.connection()
-    if connection.info.get("wrote", True) or connection.get_execution_options().get(READS_ONLY):
-        return  # a transaction that wrote rolls back; a page without one has nothing to end
+    if session.connection().info.get("wrote", True):
+        return
     session.commit()
 
 

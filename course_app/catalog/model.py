@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -49,6 +50,11 @@ class StepText:
     def body_html(self) -> str:
         """Return the body's HTML without its placeholders."""
         return "".join(part.html for part in self.body)
+
+    @functools.cached_property
+    def shows_contacts(self) -> bool:
+        """Return True if the body has the local contacts box (worked out once per process)."""
+        return any(part.kind == CONTACTS for part in self.body)
 
 
 @dataclass(frozen=True)

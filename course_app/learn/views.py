@@ -22,7 +22,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
-from course_app.catalog import CONTACTS, Module, Quiz, Step
+from course_app.catalog import Module, Quiz, Step
 from course_app.certificates import service as certificate_service
 from course_app.extensions import db
 from course_app.groups import services as group_services
@@ -94,7 +94,7 @@ def _build_form(mod: Module, step: Step, progress, **kwargs):
 
 def _shows_contacts(step: Step) -> bool:
     """Return True if the step's text has the local contacts box."""
-    return any(part.kind == CONTACTS for part in step.text(current_lang()).body)
+    return step.text(current_lang()).shows_contacts
 
 
 def _render_step(mod: Module, step: Step, progress, form, status: int = 200, **extra):

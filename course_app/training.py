@@ -6,14 +6,15 @@ Shared by the official's pages (learn/) and the security unit's (security_unit/)
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Date, bindparam, or_, select
+from sqlalchemy import Date, String, Text, bindparam, cast, literal, or_, select
 
 from course_app.extensions import db
-from course_app.models import Assignment, Requirement
+from course_app.models import Assignment, AssignmentRole, Audience, Extent, Requirement
 from course_app.models.base import utcnow
 from course_app.periods import local_date
 
@@ -89,6 +90,77 @@ def _required_statement():
             in_office_on(day),
         )
     )
+
+
+# The fields of a requirement, and the role and extent of a seat, as one text each: rows of the
+# learner's UNION ALL (learn/saved.py), read back by required_from_rows.
+_FIELDS = (
+    Requirement.election_year,
+    Requirement.counts_from,
+    Requirement.deadline,
+    Requirement.audience,
+    Requirement.roles,
+    Requirement.extents,
+    Requirement.module_ids,
+)
+
+
+def _joined(columns):
+    text = cast(columns[0], Text)
+    for column in columns[1:]:
+        text = text + literal("\n") + cast(column, Text)
+    return text
+
+
+def requirement_rows(kind: str, no_at):
+    """Return the requirements of the user's organisation with the user's seats on a day.
+
+    As rows (kind, requirement id, role and extent, no_at, the requirement's fields) of the
+    learner's UNION ALL, so that a page reads them in the same round trip as the rest. The
+    user, organisation and day are bound at execution.
+    """
+    day = bindparam("day", type_=Date)
+    return (
+        select(
+            literal(kind),
+            cast(Requirement.id, String),
+            cast(_joined((Assignment.role, Assignment.extent)), String),
+            no_at,
+            _joined(_FIELDS),
+        )
+        .join(Assignment, Assignment.organisation_id == Requirement.organisation_id)
+        .where(
+            Requirement.organisation_id == bindparam("organisation_id"),
+            Requirement.counts_from <= day,
+            Assignment.user_id == bindparam("user_id"),
+            in_office_on(day),
+        )
+    )
+
+
+def required_from_rows(
+    rows: Iterable[tuple[str, str, str]], day: date
+) -> dict[str, RequiredModule]:
+    """Return the modules required on day, from requirement_rows' (id, seat, fields) rows."""
+    requirements: dict[str, Requirement] = {}
+    seats: dict[str, Assignment] = {}
+    for requirement_id, seat, fields in rows:
+        if requirement_id not in requirements:
+            year, counts_from, deadline, audience, roles, extents, modules = fields.split("\n")
+            requirements[requirement_id] = Requirement(
+                id=int(requirement_id),
+                election_year=int(year),
+                counts_from=date.fromisoformat(counts_from[:10]),
+                deadline=date.fromisoformat(deadline[:10]),
+                audience=Audience(audience),
+                roles=json.loads(roles),
+                extents=json.loads(extents),
+                module_ids=json.loads(modules),
+            )
+        role, extent = seat.split("\n")
+        seats[seat] = Assignment(role=AssignmentRole(role), extent=Extent(extent))
+    in_force = requirements_in_force(list(requirements.values()), day)
+    return merge_required(in_force, list(seats.values()))
 
 
 def required_of(user_id: int, organisation_id: int, day: date) -> dict[str, RequiredModule]:

@@ -26,7 +26,7 @@ from course_app.models import (
 from course_app.models.base import utcnow
 from course_app.models.progress import NO_CYCLE
 from course_app.periods import local_date, start_of_day_utc
-from course_app.training import RequiredModule, latest_completions
+from course_app.training import RequiredModule, latest_completions, required_from_rows
 
 GUEST_KEY = "guest_progress"
 
@@ -129,12 +129,37 @@ def _writes(method):
 class UserProgress:
     """Progress stored in the database for one signed-in user; writes flush, the view commits."""
 
-    def __init__(self, user_id: int, required: Mapping[str, RequiredModule] | None = None):
+    def __init__(
+        self,
+        user_id: int,
+        required: Mapping[str, RequiredModule] | None = None,
+        organisation_id: int | None = None,
+    ):
+        """Count work with the required modules given, or, with organisation_id instead, with
+        those in force today, read in the same query as the learner's first read."""
         self.user_id = user_id
-        self.required = dict(required or {})
-        # Work done before a requirement's "counts from" date does not count for it.
-        self.since = {m: start_of_day_utc(r.counts_from) for m, r in self.required.items()}
+        self._required_from = organisation_id if required is None else None
         self._read: Saved | None = None
+        self._set_required(required or {})
+
+    def _set_required(self, required: Mapping[str, RequiredModule]) -> None:
+        self._required = dict(required)
+        # Work done before a requirement's "counts from" date does not count for it.
+        self._since = {m: start_of_day_utc(r.counts_from) for m, r in required.items()}
+
+    @property
+    def required(self) -> dict[str, RequiredModule]:
+        """Return the modules required of the user, by module id."""
+        if self._required_from is not None:
+            self._saved()
+        return self._required
+
+    @property
+    def since(self) -> dict[str, datetime]:
+        """Return, by required module, the moment from which work counts."""
+        if self._required_from is not None:
+            self._saved()
+        return self._since
 
     def lock(self) -> None:
         """Take the user's row lock, so that this request's progress writes run after any other's.
@@ -163,8 +188,15 @@ class UserProgress:
     ) -> Saved:
         """Return the saved rows, read once per request until the next write."""
         if self._read is None or not self._read.covers(module_id, step_id, contacts):
-            day = local_date(utcnow()) if contacts else None
-            self._read = read_saved(self.user_id, module_id, step_id, day)
+            org_id = self._required_from
+            day = local_date(utcnow()) if contacts or org_id is not None else None
+            requirements_of = (org_id, day) if org_id is not None else None
+            self._read = read_saved(
+                self.user_id, module_id, step_id, day if contacts else None, requirements_of
+            )
+            if org_id is not None:
+                self._set_required(required_from_rows(self._read.requirement_rows, day))
+                self._required_from = None
         return self._read
 
     def read_step(self, module: Module, step: Step, contacts: bool) -> None:
@@ -510,10 +542,11 @@ def _insert_once(row) -> bool:
     return True
 
 
-def progress_for(
-    user, session: MutableMapping, required: Mapping[str, RequiredModule] | None = None
-) -> UserProgress | GuestProgress:
-    """Return the progress store for the current visitor; required only counts when signed in."""
+def progress_for(user, session: MutableMapping) -> UserProgress | GuestProgress:
+    """Return the progress store for the current visitor.
+
+    A signed-in user's counts the modules required of them today; a guest's has none.
+    """
     if user is not None and user.is_authenticated:
-        return UserProgress(user.id, required)
+        return UserProgress(user.id, organisation_id=user.organisation_id)
     return GuestProgress(session)

@@ -26,9 +26,10 @@ from course_app.models import (
     User,
 )
 from course_app.models.base import UTCDateTime
+from course_app.training import requirement_rows
 
 STEP, COMPLETION, PASS, TICK, NOTE = "step", "completion", "pass", "tick", "note"
-DISCUSSED, CONTACT = "discussed", "contact"
+DISCUSSED, CONTACT, REQUIRED = "discussed", "contact", "required"
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class Saved:
     # The days the learner's party group discussed the module with them (one module only).
     discussed: list[date] = field(default_factory=list)
     party_contacts: list[PartyContact] | None = None  # None: not asked for
+    # (requirement id, seat, fields) of training.requirement_rows; None: not asked for.
+    requirement_rows: list[tuple[str, str, str]] | None = None
 
     def covers(
         self, module_id: str | None, step_id: str | None = None, contacts: bool = False
@@ -95,7 +98,9 @@ def _contacts_part(no_at):
 
 
 @functools.cache
-def _statement(one_module: bool, with_notes: bool, with_contacts: bool = False):
+def _statement(
+    one_module: bool, with_notes: bool, with_contacts: bool = False, with_required: bool = False
+):
     """Return the UNION ALL for every module or one, with one step's notes or none.
 
     Built once per process: the user, module and step are bound at execution.
@@ -168,6 +173,8 @@ def _statement(one_module: bool, with_notes: bool, with_contacts: bool = False):
         )
     if with_contacts:
         parts.append(_contacts_part(no_at))
+    if with_required:
+        parts.append(requirement_rows(REQUIRED, no_at))
     return union_all(*parts)
 
 
@@ -176,20 +183,32 @@ def read_saved(
     module_id: str | None = None,
     step_id: str | None = None,
     contacts_on: date | None = None,
+    requirements_of: tuple[int, date] | None = None,
 ) -> Saved:
     """Return what the user saved, in one module or all, with one step's notes: one query.
 
-    With contacts_on, also the security contacts of the user's party groups on that day.
+    With contacts_on, also the security contacts of the user's party groups on that day. With
+    requirements_of (organisation id, day), also the rows of training.requirement_rows, whose
+    day must then be contacts_on's too.
     """
     saved = Saved(module_id, step_id)
     if step_id is not None and module_id is None:
         raise ValueError("a step's notes are read with its module")
-    if contacts_on is not None:
-        saved.party_contacts = []
-    stmt = _statement(module_id is not None, step_id is not None, contacts_on is not None)
     params = {"user_id": user_id, "module_id": module_id, "step_id": step_id}
     if contacts_on is not None:
+        saved.party_contacts = []
         params["day"] = contacts_on
+    if requirements_of is not None:
+        saved.requirement_rows = []
+        params["organisation_id"], day = requirements_of
+        if params.setdefault("day", day) != day:
+            raise ValueError("contacts and requirements are read for one day")
+    stmt = _statement(
+        module_id is not None,
+        step_id is not None,
+        contacts_on is not None,
+        requirements_of is not None,
+    )
     for kind, module, key, at, body in db.session.execute(stmt, params):
         if kind == STEP:
             saved.steps.append((module, key, at))
@@ -204,6 +223,8 @@ def read_saved(
         elif kind == CONTACT:
             name, _, phone = body.partition("\n")
             saved.party_contacts.append(PartyContact(module, name, key, phone))
+        elif kind == REQUIRED:
+            saved.requirement_rows.append((module, key, body))
         else:
             saved.notes[key] = body
     saved.discussed.sort()

@@ -37,7 +37,6 @@ from course_app.learn.my_training import completions_of
 from course_app.learn.notes import delete_notes_of, notes_of
 from course_app.learn.progress import Attempt, progress_for
 from course_app.learn.services import current_catalog, current_lang, get_module, get_step
-from course_app.training import required_today
 
 bp = Blueprint("learn", __name__, template_folder="templates")
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -45,10 +44,8 @@ TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 def _progress():
     """Return the visitor's progress store, counting only this period's work where required."""
-    if not current_user.is_authenticated:
-        return progress_for(current_user, session)
-    progress = progress_for(current_user, session, required_today(current_user))
-    if request.method == "POST":
+    progress = progress_for(current_user, session)
+    if current_user.is_authenticated and request.method == "POST":
         progress.lock()
     return progress
 

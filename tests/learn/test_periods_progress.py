@@ -200,3 +200,52 @@ def test_guests_see_no_requirement(client, official, app, module):
 
 def test_my_training_needs_an_account(client):
     assert client.get("/my-training").status_code == 302
+
+
+def test_the_requirements_read_with_the_learners_state_are_those_of_the_roster(
+    app, create_user, create_requirement, create_assignment
+):
+    """The learner's pages read the requirements in the same query as their progress: the
+    result must be what training.required_of finds, whatever the audience and the seats."""
+    from course_app.learn.saved import read_saved
+    from course_app.models import AssignmentRole, Audience, Extent
+    from course_app.training import required_from_rows, required_of
+
+    user = create_user()
+    org = user.organisation_id
+    day = date(2027, 2, 1)
+    create_requirement(org, ["organisation"], 2022, date(2022, 10, 15), date(2023, 4, 1))
+    create_requirement(org, ["organisation", "threats"], 2026, date(2026, 10, 15), date(2027, 6, 1))
+    create_requirement(  # stricter for full-time officials: an earlier deadline wins
+        org, ["threats"], 2026, date(2026, 11, 1), date(2027, 3, 1), Audience.KL_18A
+    )
+    create_requirement(
+        org,
+        ["digital"],
+        2026,
+        date(2026, 10, 15),
+        date(2027, 6, 1),
+        Audience.SELECTED,
+        roles=["ordforande"],
+        extents=["heltid"],
+    )
+    create_requirement(  # does not apply: no seat as a substitute
+        org,
+        ["violence"],
+        2026,
+        date(2026, 10, 15),
+        date(2027, 6, 1),
+        Audience.SELECTED,
+        roles=["ersattare"],
+    )
+    create_requirement(org, ["future"], 2030, date(2030, 10, 15), date(2031, 6, 1))
+    create_assignment(user, role=AssignmentRole.ORDFORANDE, extent=Extent.HELTID)
+    create_assignment(user, body="Kommunstyrelsen", extent=Extent.FRITID)
+    create_assignment(user, body="Valnämnden", ends_on=date(2026, 12, 31))  # ended before day
+    with app.app_context():
+        expected = required_of(user.id, org, day)
+        rows = read_saved(user.id, requirements_of=(org, day)).requirement_rows
+        assert required_from_rows(rows, day) == expected
+    assert sorted(expected) == ["digital", "organisation", "threats"]
+    assert expected["threats"].deadline == date(2027, 3, 1)
+    assert expected["threats"].counts_from == date(2026, 11, 1)

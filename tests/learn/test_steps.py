@@ -345,8 +345,8 @@ def test_step_page_makes_a_constant_number_of_queries(
     with count_queries() as many:
         assert client.get(step_url(1)).status_code == 200
     assert len(few) == len(many)
-    # The user with permissions and organisation, the requirements in force, the learner state.
-    assert len(many) <= 3, many
+    # The user with permissions and organisation; the learner's state with the requirements.
+    assert len(many) <= 2, many
 
 
 def test_overview_makes_a_constant_number_of_queries(
@@ -355,7 +355,7 @@ def test_overview_makes_a_constant_number_of_queries(
     login_as(client, create_user())
     with count_queries() as statements:
         assert client.get("/").status_code == 200
-    assert len(statements) <= 3, statements
+    assert len(statements) <= 2, statements
 
 
 def test_a_double_submit_keeps_one_record_and_no_error(app, create_user, module):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import (
+    Integer,
     String,
     and_,
     case,
@@ -241,31 +242,48 @@ _NAMES = {"party": Party, "body": Body}
 
 
 def _branches(org_id, as_of, requirements, scored, module_ids, days):
-    """Return one SELECT per group kind: the total, then each value of each dimension."""
+    """Return the SELECTs of the total and of every value of every dimension.
+
+    The groups come from one join of the officials' scores with their distinct
+    (dimension, value) pairs: an official counts once in each group they belong to.
+    """
     text = String(NAME_LENGTH)
     total = _sums(scored, module_ids, days)
     branches = [select(literal("total", text), literal(None, text), literal(None, text), *total)]
-    sums = _sums(scored, module_ids, days, curve=False)
     applies_any = or_(*(_applies(r) for r in requirements))
+    pairs = []
     for dimension in DIMENSIONS:
         column = _DIMENSION_COLUMNS[dimension]
-        members = (
-            select(Assignment.user_id.label("user_id"), column.label("key"))
+        by_id = dimension in _NAMES  # party and body: ids, named below; role and extent: text
+        pairs.append(
+            select(
+                literal(dimension, text).label("dimension"),
+                (column if by_id else literal(None, Integer)).label("ref"),
+                (literal(None, text) if by_id else cast(column, text)).label("value"),
+                Assignment.user_id.label("user_id"),
+            )
             .where(Assignment.organisation_id == org_id, in_office_on(as_of), applies_any)
-            .distinct()
-            .subquery(f"members_{dimension}")
+            .group_by(column, Assignment.user_id)
         )
-        names = _NAMES.get(dimension)
-        name = names.name if names is not None else literal(None, text)
-        branch = select(literal(dimension, text), cast(members.c.key, text), name, *sums).join(
-            scored, scored.c.user_id == members.c.user_id
+    members = union_all(*pairs).subquery("members")
+    sums = [c.label(f"sum_{i}") for i, c in enumerate(_sums(scored, module_ids, days, False))]
+    grouped = (
+        select(members.c.dimension, members.c.ref, members.c.value, *sums)
+        .join(scored, scored.c.user_id == members.c.user_id)
+        .group_by(members.c.dimension, members.c.ref, members.c.value)
+        .subquery("grouped")
+    )
+    party, body = Party.__table__, Body.__table__
+    branches.append(
+        select(
+            grouped.c.dimension,
+            func.coalesce(cast(grouped.c.ref, text), grouped.c.value),
+            func.coalesce(party.c.name, body.c.name),
+            *(grouped.c[f"sum_{i}"] for i in range(len(sums))),
         )
-        if names is not None:
-            branch = branch.outerjoin(names, names.id == members.c.key)
-            branch = branch.group_by(members.c.key, names.name)
-        else:
-            branch = branch.group_by(members.c.key)
-        branches.append(branch)
+        .outerjoin(party, and_(grouped.c.dimension == "party", party.c.id == grouped.c.ref))
+        .outerjoin(body, and_(grouped.c.dimension == "body", body.c.id == grouped.c.ref))
+    )
     return branches
 
 

@@ -1,11 +1,12 @@
 """The coverage report: of the officials in office on a day to whom a period's requirements
 apply, how many had completed each required module, and all of them, by that day.
 
-Computed in the database in three queries whatever the number of officials: the period's
-requirements; the totals, the breakdowns (party, body, role, extent) and the weekly curve
-together (one UNION ALL over the officials scored once); and the list of those who have not
-completed. The requirements of a period are few; each becomes a condition on an assignment,
-and each module a column of flags per official.
+Computed in the database in two queries whatever the number of officials: the period's
+requirements; then the totals, the breakdowns (party, body, role, extent), the weekly curve and
+the first of those who have not completed, together (one UNION ALL over the officials scored
+once). The exports, which list every one of those, read that list in a third query. The
+requirements of a period are few; each becomes a condition on an assignment, and each module a
+column of flags per official.
 
 An official counts once overall and once in each group they belong to through an assignment
 that a requirement applies to on the day. A completion counts for a module when it is dated on
@@ -249,7 +250,8 @@ def _branches(org_id, as_of, requirements, scored, module_ids, days):
     """
     text = String(NAME_LENGTH)
     total = _sums(scored, module_ids, days)
-    branches = [select(literal("total", text), literal(None, text), literal(None, text), *total)]
+    none = literal(None, text)
+    branches = [select(literal("total", text), none, none, none, *total)]
     applies_any = or_(*(_applies(r) for r in requirements))
     pairs = []
     for dimension in DIMENSIONS:
@@ -279,6 +281,7 @@ def _branches(org_id, as_of, requirements, scored, module_ids, days):
             grouped.c.dimension,
             func.coalesce(cast(grouped.c.ref, text), grouped.c.value),
             func.coalesce(party.c.name, body.c.name),
+            none,
             *(grouped.c[f"sum_{i}"] for i in range(len(sums))),
         )
         .outerjoin(party, and_(grouped.c.dimension == "party", party.c.id == grouped.c.ref))
@@ -294,7 +297,7 @@ def coverage(
     module_order: Sequence[str],
     missing_limit: int | None = 500,
 ) -> Coverage:
-    """Return the coverage of the period's requirements on as_of, in three queries."""
+    """Return the coverage of the period's requirements on as_of, in two queries."""
     requirements = list(
         db.session.scalars(
             select(Requirement).where(
@@ -313,15 +316,30 @@ def coverage(
     scored = _scored(_firsts(officials, module_ids, until), module_ids)
     days = curve_days(election_year, as_of)
     branches = _branches(org_id, as_of, requirements, scored, module_ids, days)
+    if missing_limit is not None:
+        # The first of them (the page): in the same statement, so that the officials are scored
+        # once. Every one of them (the exports) has a query of its own: tens of thousands of rows
+        # as wide as the union would cost more than scoring twice.
+        width = 2 + 2 * len(module_ids) + len(days)  # the number columns of every branch
+        first = _missing(scored, module_ids, ranked=True).limit(missing_limit)
+        branches.append(_padded(first, len(module_ids), width))
     groups: dict[str, list[Group]] = {d: [] for d in DIMENSIONS}
-    for kind, key, name, *row in db.session.execute(union_all(*branches)).all():
+    missing: list[tuple[int, Missing]] = []
+    for kind, key, name, email, *row in db.session.execute(union_all(*branches)).all():
         if kind == "total":
             report.total = _group(None, None, row, module_ids)
             report.curve = [(d, int(n)) for d, n in zip(days, row[-len(days) :], strict=True)]
+        elif kind == MISSING:
+            person = _person(key, name, email, row, module_ids)
+            missing.append((int(row[len(module_ids)]), person))
         else:
             groups[kind].append(_group(_key(kind, key), name, row, module_ids))
     report.breakdowns = {d: sorted(groups[d], key=_order) for d in DIMENSIONS}
-    report.missing = _missing(scored, module_ids, missing_limit)
+    if missing_limit is not None:
+        report.missing = [person for _, person in sorted(missing, key=lambda pair: pair[0])]
+    else:
+        rows = db.session.execute(_missing(scored, module_ids, ranked=False)).all()
+        report.missing = [_person(*row[1:4], row[4:], module_ids) for row in rows]
     return report
 
 
@@ -346,31 +364,40 @@ def curve_days(election_year: int, as_of: date) -> list[date]:
     return [*days, as_of]
 
 
-def _missing(scored, module_ids: list[str], limit: int | None) -> list[Missing]:
-    """Return those who had not completed everything, by name, with the modules they lack."""
-    stmt = (
+MISSING = "missing"
+
+
+def _missing(scored, module_ids: list[str], ranked: bool):
+    """Return those who had not completed everything, by name: (kind, user id, name, e-mail,
+    then per module 1 where it is lacking, and if ranked their place in that order)."""
+    text = String(NAME_LENGTH)
+    order = (User.name, User.email, User.id)
+    return (
         select(
-            User.id,
-            User.name,
-            User.email,
+            literal(MISSING, text).label("kind"),
+            cast(User.id, text).label("key"),
+            User.name.label("name"),
+            User.email.label("email"),
             *(
-                and_(scored.c[f"req_{i}"] == 1, scored.c[f"done_{i}"] == 0)
+                case(
+                    (and_(scored.c[f"req_{i}"] == 1, scored.c[f"done_{i}"] == 0), 1), else_=0
+                ).label(f"lacking_{i}")
                 for i in range(len(module_ids))
             ),
+            *([func.row_number().over(order_by=order).label("place")] if ranked else []),
         )
         .join(scored, scored.c.user_id == User.id)
         .where(scored.c.all_done == 0)
-        .order_by(User.name, User.email, User.id)
+        .order_by(*order)
     )
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    rows = db.session.execute(stmt).all()
-    return [
-        Missing(
-            row[0],
-            row[1],
-            row[2],
-            tuple(m for m, lacking in zip(module_ids, row[3:], strict=True) if lacking),
-        )
-        for row in rows
-    ]
+
+
+def _padded(missing, modules: int, width: int):
+    """Return the rows of missing as a branch of the report's union: zeros up to its width."""
+    rows = missing.subquery("missing")
+    return select(rows, *(literal(0).label(f"pad_{i}") for i in range(width - modules - 1)))
+
+
+def _person(key, name: str, email: str, flags, module_ids: list[str]) -> Missing:
+    lacking = tuple(m for m, flag in zip(module_ids, flags, strict=False) if flag)
+    return Missing(int(key), name, email, lacking)

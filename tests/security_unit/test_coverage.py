@@ -17,6 +17,7 @@ from course_app.models import (
     Permission,
     QuizAttempt,
     ReflectionNote,
+    User,
 )
 from course_app.security_unit.coverage import coverage
 
@@ -123,7 +124,7 @@ def test_the_report_is_a_fixed_number_of_queries(
         create_assignment(create_user(org=org, email=f"extra{n}@kommun.se"), KS, "Partiet C")
     with app.app_context(), count_queries() as statements:
         coverage(org, 2026, TODAY, ORDER)
-    assert len(statements) == 3
+    assert len(statements) == 2  # the requirements; then totals, groups, curve and list
 
 
 def _page(client, login_as, user, query=""):
@@ -258,3 +259,25 @@ def test_the_page_and_the_print_view_draw_the_curve_with_its_numbers(
         assert '<th scope="row">3 december 2026</th>' in html
     printed = client.get("/security-unit/coverage/print" + query).get_data(as_text=True)
     assert "Testkommun" in printed and "cecilia@kommun.se" not in printed
+
+
+def test_the_pages_first_of_the_list_are_the_exports_first(
+    app, roster, create_user, create_assignment
+):
+    """The page reads its first few with the totals; the exports read all of them alone: the
+    two must list the same people in the same order, by name, with what each lacks."""
+    org, _people = roster
+    for n, name in enumerate(["Öberg", "Åberg", "Ahlin", "Ärling", "Zorn", "Berg"]):
+        user = create_user(org=org, email=f"lista{n}@kommun.se")
+        with app.app_context():
+            db.session.get(User, user.id).name = name
+            db.session.commit()
+        create_assignment(user, KS, "Partiet C")
+    with app.app_context():
+        everyone = coverage(org, 2026, TODAY, ORDER, missing_limit=None).missing
+        first = coverage(org, 2026, TODAY, ORDER, missing_limit=4).missing
+    assert len(everyone) == 9
+    assert first == everyone[:4]
+    names = [person.name for person in everyone]
+    assert names.index("Ahlin") < names.index("Berg") < names.index("Zorn")
+    assert all(person.missing for person in everyone)

@@ -79,16 +79,20 @@ def merge_required(
 @functools.cache
 def _required_statement():
     """Return the requirements with the user's assignments on a day; built once per process."""
+    return _with_seats(select(Requirement, Assignment))
+
+
+def _with_seats(stmt):
+    """Join stmt's requirements to the user's seats on a day, in the requirements' organisation.
+
+    The requirements counting by then; the user, organisation and day are bound at execution.
+    """
     day = bindparam("day", type_=Date)
-    return (
-        select(Requirement, Assignment)
-        .join(Assignment, Assignment.organisation_id == Requirement.organisation_id)
-        .where(
-            Requirement.organisation_id == bindparam("organisation_id"),
-            Requirement.counts_from <= day,
-            Assignment.user_id == bindparam("user_id"),
-            in_office_on(day),
-        )
+    return stmt.join(Assignment, Assignment.organisation_id == Requirement.organisation_id).where(
+        Requirement.organisation_id == bindparam("organisation_id"),
+        Requirement.counts_from <= day,
+        Assignment.user_id == bindparam("user_id"),
+        in_office_on(day),
     )
 
 
@@ -119,21 +123,13 @@ def requirement_rows(kind: str, no_at):
     learner's UNION ALL, so that a page reads them in the same round trip as the rest. The
     user, organisation and day are bound at execution.
     """
-    day = bindparam("day", type_=Date)
-    return (
+    return _with_seats(
         select(
             literal(kind),
             cast(Requirement.id, String),
             cast(_joined((Assignment.role, Assignment.extent)), String),
             no_at,
             _joined(_FIELDS),
-        )
-        .join(Assignment, Assignment.organisation_id == Requirement.organisation_id)
-        .where(
-            Requirement.organisation_id == bindparam("organisation_id"),
-            Requirement.counts_from <= day,
-            Assignment.user_id == bindparam("user_id"),
-            in_office_on(day),
         )
     )
 

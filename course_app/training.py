@@ -15,8 +15,6 @@ from sqlalchemy import Date, String, Text, bindparam, cast, literal, or_, select
 
 from course_app.extensions import db
 from course_app.models import Assignment, AssignmentRole, Audience, Extent, Requirement
-from course_app.models.base import utcnow
-from course_app.periods import local_date
 
 
 @dataclass(frozen=True)
@@ -166,11 +164,6 @@ def required_of(user_id: int, organisation_id: int, day: date) -> dict[str, Requ
     requirements = requirements_in_force(list({r.id: r for r, _ in pairs}.values()), day)
     assignments = list({a.id: a for _, a in pairs}.values())
     return merge_required(requirements, assignments)
-
-
-def required_today(user) -> dict[str, RequiredModule]:
-    """Return the modules required of a signed-in user today (Stockholm), by module id."""
-    return required_of(user.id, user.organisation_id, local_date(utcnow()))
 
 
 def latest_completions(

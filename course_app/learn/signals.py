@@ -7,7 +7,6 @@ from flask_login import user_logged_in
 
 from course_app.learn.progress import GuestProgress, UserProgress
 from course_app.learn.services import current_catalog
-from course_app.training import required_today
 
 
 def adopt_guest_progress(app: Flask, user, **extra) -> None:
@@ -15,7 +14,7 @@ def adopt_guest_progress(app: Flask, user, **extra) -> None:
     previous = g.pop("session_before_sign_in", None)
     if not previous:
         return
-    progress = UserProgress(user.id, required_today(user))
+    progress = UserProgress(user.id, organisation_id=user.organisation_id)
     progress.lock()
     progress.adopt(GuestProgress(previous), current_catalog().modules)
 

@@ -12,6 +12,7 @@ import uuid
 import pytest
 from flask import abort
 from sqlalchemy import create_engine, delete, event, select, text
+from sqlalchemy.exc import IntegrityError
 
 from course_app.auth import services
 from course_app.extensions import db
@@ -57,6 +58,29 @@ def real_app(migrated, tmp_path, make_app):
         db.session.scalar(select(Organisation.id).limit(1))
         return slug
 
+    @app.get("/test/status-after-read")
+    def status_after_read():
+        db.session.scalar(select(Organisation.id).limit(1))
+        return _status()
+
+    @app.get("/test/status-after-lock")
+    def status_after_lock():
+        db.session.scalar(select(Organisation.id).limit(1).with_for_update())
+        return _status()
+
+    @app.get("/test/status-after-write")
+    def status_after_write():
+        db.session.scalar(select(Organisation.id).limit(1))
+        _add(flush=True)
+        return _status()
+
+    @app.get("/test/second-write-failed")
+    def second_write_failed():
+        slug = _add(flush=True)
+        db.session.add(Organisation(slug=slug, name="Samma adress"))
+        db.session.flush()  # the same unique slug: IntegrityError
+        return slug
+
     ends: list[str] = []
     with app.app_context():
         event.listen(db.engine, "commit", lambda conn: ends.append("commit"))
@@ -67,6 +91,11 @@ def real_app(migrated, tmp_path, make_app):
         db.session.execute(delete(User).where(User.email.startswith(PREFIX)))
         db.session.execute(delete(Organisation).where(Organisation.slug.startswith(PREFIX)))
         db.session.commit()
+
+
+def _status() -> str:
+    """Return the driver's transaction status on the request's connection (PostgreSQL)."""
+    return db.session.connection().connection.dbapi_connection.info.transaction_status.name
 
 
 def _written(app) -> list[str]:
@@ -98,6 +127,42 @@ def test_what_a_request_did_not_commit_is_never_written(real_app, path):
 def test_a_request_that_failed_writes_nothing(real_app):
     assert real_app.test_client().get("/test/flushed-then-failed").status_code == 500
     assert _written(real_app) == []
+
+
+def test_a_request_that_failed_at_its_second_write_writes_neither(real_app):
+    with pytest.raises(IntegrityError):  # the test app lets the error through; users see a 500
+        real_app.test_client().get("/test/second-write-failed")
+    assert _written(real_app) == []
+
+
+def _postgresql(app) -> None:
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("PostgreSQL's driver sends BEGIN; SQLite's transactions are local")
+
+
+def test_a_page_that_only_reads_sends_no_begin_and_no_commit(real_app):
+    _postgresql(real_app)
+    response = real_app.test_client().get("/test/status-after-read")
+    assert response.get_data(as_text=True) == "IDLE"  # no transaction open after the SELECT
+
+
+@pytest.mark.parametrize("path", ["/test/status-after-write", "/test/status-after-lock"])
+def test_a_page_begins_its_transaction_at_its_first_write_or_lock(real_app, path):
+    _postgresql(real_app)
+    response = real_app.test_client().get(path)
+    assert response.get_data(as_text=True) == "INTRANS"  # the lock is held until the end
+    assert _written(real_app) == []  # and what it did not commit was rolled back
+
+
+def test_a_connection_goes_back_to_the_pool_with_transactions_on(real_app):
+    """After a page that read without BEGIN, the next user of the connection has transactions."""
+    _postgresql(real_app)
+    client = real_app.test_client()
+    assert client.get("/test/status-after-read").get_data(as_text=True) == "IDLE"
+    with real_app.app_context():
+        db.session.scalar(select(Organisation.id).limit(1))
+        assert _status() == "INTRANS"
+        db.session.rollback()
 
 
 def test_postgresql_keeps_a_pages_prepared_statements_from_request_to_request(real_app):

@@ -114,16 +114,17 @@ def _joined(columns):
     return text
 
 
-def requirement_rows(kind: str, no_at):
+def requirement_rows(kind, no_at):
     """Return the requirements of the user's organisation with the user's seats on a day.
 
     As rows (kind, requirement id, role and extent, no_at, the requirement's fields) of the
-    learner's UNION ALL, so that a page reads them in the same round trip as the rest. The
-    user, organisation and day are bound at execution.
+    learner's UNION ALL, so that a page reads them in the same round trip as the rest; kind and
+    no_at are the union's column expressions. The user, organisation and day are bound at
+    execution.
     """
     return _with_seats(
         select(
-            literal(kind),
+            kind,
             cast(Requirement.id, String),
             cast(_joined((Assignment.role, Assignment.extent)), String),
             no_at,

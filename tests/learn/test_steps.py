@@ -349,6 +349,24 @@ def test_step_page_makes_a_constant_number_of_queries(
     assert len(many) <= 2, many
 
 
+# psycopg converts a statement to PostgreSQL's form once and keeps it, up to this length; a longer
+# one is converted again on every request.
+DRIVER_CACHED_LENGTH = 4096
+
+
+def test_the_learners_pages_send_statements_the_driver_keeps(
+    app, client, create_user, login_as, count_queries
+):
+    login_as(client, create_user())
+    modules = app.extensions["catalog"].modules
+    paths = ["/"] + [f"/modules/{m.id}/steps/{s.number}" for m in modules for s in m.steps]
+    assert any(s.text("sv").shows_contacts for m in modules for s in m.steps)
+    with count_queries() as statements:
+        for path in paths:
+            assert client.get(path).status_code == 200
+    assert max(len(s) for s in statements) <= DRIVER_CACHED_LENGTH
+
+
 def test_overview_makes_a_constant_number_of_queries(
     client, app, create_user, login_as, count_queries, module
 ):

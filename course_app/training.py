@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import MappingProxyType
 
 from sqlalchemy import Date, String, Text, bindparam, cast, literal, or_, select
 
@@ -135,8 +136,17 @@ def requirement_rows(kind, no_at):
 
 def required_from_rows(
     rows: Iterable[tuple[str, str, str]], day: date
-) -> dict[str, RequiredModule]:
-    """Return the modules required on day, from requirement_rows' (id, seat, fields) rows."""
+) -> Mapping[str, RequiredModule]:
+    """Return the modules required on day, from requirement_rows' (id, seat, fields) rows.
+
+    A pure function of its text, kept for the same rows and day: officials with the same kind
+    of seat under the same requirements share one reading.
+    """
+    return _required_from(tuple(rows), day)
+
+
+@functools.lru_cache(maxsize=1024)
+def _required_from(rows: tuple[tuple[str, str, str], ...], day: date):
     requirements: dict[str, Requirement] = {}
     seats: dict[str, Assignment] = {}
     for requirement_id, seat, fields in rows:
@@ -155,7 +165,7 @@ def required_from_rows(
         role, extent = seat.split("\n")
         seats[seat] = Assignment(role=AssignmentRole(role), extent=Extent(extent))
     in_force = requirements_in_force(list(requirements.values()), day)
-    return merge_required(in_force, list(seats.values()))
+    return MappingProxyType(merge_required(in_force, list(seats.values())))
 
 
 def required_of(user_id: int, organisation_id: int, day: date) -> dict[str, RequiredModule]:

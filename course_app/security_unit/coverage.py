@@ -146,21 +146,27 @@ def _officials(org_id: int, as_of: date, requirements, module_ids: list[str]):
     ).cte("officials")
 
 
-def _firsts(officials, module_ids: list[str], until: datetime):
-    """Return per official the first completion of each module that counts (or NULL).
+def _firsts(officials, module_ids: list[str], since: datetime, until: datetime):
+    """Return per official the first completion of each module that counts (or NULL), and
+    their name and e-mail for the list of who is missing.
 
-    One pass over the officials' completions (a join and a grouping), not a look-up per
-    official and module.
+    One pass over the officials' completions from since (the earliest moment any of them
+    counts from) to until (a join and a grouping), not a look-up per official and module.
     """
-    since = [officials.c[f"since_{i}"] for i in range(len(module_ids))]
+    window = and_(
+        ModuleCompletion.user_id == officials.c.user_id,
+        ModuleCompletion.module_id.in_(module_ids),
+        ModuleCompletion.completed_at >= since,
+        ModuleCompletion.completed_at < until,
+    )
+    counts_from = [officials.c[f"since_{i}"] for i in range(len(module_ids))]
     firsts = [
         func.min(
             case(
                 (
                     and_(
                         ModuleCompletion.module_id == module_id,
-                        ModuleCompletion.completed_at >= since[i],
-                        ModuleCompletion.completed_at < until,
+                        ModuleCompletion.completed_at >= counts_from[i],
                     ),
                     ModuleCompletion.completed_at,
                 ),
@@ -169,10 +175,16 @@ def _firsts(officials, module_ids: list[str], until: datetime):
         ).label(f"first_{i}")
         for i, module_id in enumerate(module_ids)
     ]
+    # One row per official already: MAX() only carries each since_i through the grouping.
+    # Grouping by them as well would have PostgreSQL expect a tenth of the rows, and plan every
+    # join on the scores for that (nested loops and sorts, not hash joins).
+    carried = [func.max(c).label(f"since_{i}") for i, c in enumerate(counts_from)]
+    carried += [func.max(User.name).label("name"), func.max(User.email).label("email")]
     return (
-        select(officials.c.user_id, *since, *firsts)
-        .outerjoin(ModuleCompletion, ModuleCompletion.user_id == officials.c.user_id)
-        .group_by(officials.c.user_id, *since)
+        select(officials.c.user_id, *carried, *firsts)
+        .join(User, User.id == officials.c.user_id)
+        .outerjoin(ModuleCompletion, window)
+        .group_by(officials.c.user_id)
     ).cte("firsts")
 
 
@@ -197,6 +209,8 @@ def _scored(firsts, module_ids: list[str]):
     epoch = literal(EPOCH, moment)
     return select(
         firsts.c.user_id,
+        firsts.c.name,
+        firsts.c.email,
         *(case((r, 1), else_=0).label(f"req_{i}") for i, r in enumerate(required)),
         *(case((d, 1), else_=0).label(f"done_{i}") for i, d in enumerate(done)),
         case((lacking, 0), else_=1).label("all_done"),
@@ -313,7 +327,8 @@ def coverage(
         return report
     until = day_bounds_utc(as_of, as_of)[1]
     officials = _officials(org_id, as_of, requirements, module_ids)
-    scored = _scored(_firsts(officials, module_ids, until), module_ids)
+    since = start_of_day_utc(min(r.counts_from for r in requirements))
+    scored = _scored(_firsts(officials, module_ids, since, until), module_ids)
     days = curve_days(election_year, as_of)
     branches = _branches(org_id, as_of, requirements, scored, module_ids, days)
     if missing_limit is not None:
@@ -371,13 +386,13 @@ def _missing(scored, module_ids: list[str], ranked: bool):
     """Return those who had not completed everything, by name: (kind, user id, name, e-mail,
     then per module 1 where it is lacking, and if ranked their place in that order)."""
     text = String(NAME_LENGTH)
-    order = (User.name, User.email, User.id)
+    order = (scored.c.name, scored.c.email, scored.c.user_id)
     return (
         select(
             literal(MISSING, text).label("kind"),
-            cast(User.id, text).label("key"),
-            User.name.label("name"),
-            User.email.label("email"),
+            cast(scored.c.user_id, text).label("key"),
+            scored.c.name,
+            scored.c.email,
             *(
                 case(
                     (and_(scored.c[f"req_{i}"] == 1, scored.c[f"done_{i}"] == 0), 1), else_=0
@@ -386,7 +401,6 @@ def _missing(scored, module_ids: list[str], ranked: bool):
             ),
             *([func.row_number().over(order_by=order).label("place")] if ranked else []),
         )
-        .join(scored, scored.c.user_id == User.id)
         .where(scored.c.all_done == 0)
         .order_by(*order)
     )

@@ -33,6 +33,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
+from sqlalchemy import text as sql
 
 from course_app.extensions import db
 from course_app.models import (
@@ -139,8 +140,11 @@ def _officials(org_id: int, as_of: date, requirements, module_ids: list[str]):
         func.max(_since_column(m, requirements)).label(f"since_{i}")
         for i, m in enumerate(module_ids)
     ]
+    # How many seats each official holds in scope and, what counts for those with one, its values.
+    seat = [func.count().label("seats")]
+    seat += [func.max(c).label(f"seat_{d}") for d, c in _DIMENSION_COLUMNS.items()]
     return (
-        select(Assignment.user_id.label("user_id"), *columns)
+        select(Assignment.user_id.label("user_id"), *columns, *seat)
         .where(Assignment.organisation_id == org_id, in_office_on(as_of), applies_any)
         .group_by(Assignment.user_id)
     ).cte("officials")
@@ -179,6 +183,7 @@ def _firsts(officials, module_ids: list[str], since: datetime, until: datetime):
     # Grouping by them as well would have PostgreSQL expect a tenth of the rows, and plan every
     # join on the scores for that (nested loops and sorts, not hash joins).
     carried = [func.max(c).label(f"since_{i}") for i, c in enumerate(counts_from)]
+    carried += [func.max(officials.c[n]).label(n) for n in _SEAT_COLUMNS]
     carried += [func.max(User.name).label("name"), func.max(User.email).label("email")]
     return (
         select(officials.c.user_id, *carried, *firsts)
@@ -197,6 +202,7 @@ def _latest(*moments):
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+REPORT_WORK_MEM = "32MB"
 
 
 def _scored(firsts, module_ids: list[str]):
@@ -211,6 +217,7 @@ def _scored(firsts, module_ids: list[str]):
         firsts.c.user_id,
         firsts.c.name,
         firsts.c.email,
+        *(firsts.c[n] for n in _SEAT_COLUMNS),
         *(case((r, 1), else_=0).label(f"req_{i}") for i, r in enumerate(required)),
         *(case((d, 1), else_=0).label(f"done_{i}") for i, d in enumerate(done)),
         case((lacking, 0), else_=1).label("all_done"),
@@ -254,39 +261,74 @@ _DIMENSION_COLUMNS = {
     "extent": Assignment.extent,
 }
 _NAMES = {"party": Party, "body": Body}
+_SEAT_COLUMNS = ("seats", *(f"seat_{d}" for d in DIMENSIONS))
+
+
+def _dimension_key(dimension: str, column, text) -> tuple:
+    """Return (dimension, ref, value) of a group: party and body by id (named later), role
+    and extent by their text."""
+    by_id = dimension in _NAMES
+    return (
+        literal(dimension, text).label("dimension"),
+        (column if by_id else literal(None, Integer)).label("ref"),
+        (literal(None, text) if by_id else cast(column, text)).label("value"),
+    )
 
 
 def _branches(org_id, as_of, requirements, scored, module_ids, days):
     """Return the SELECTs of the total and of every value of every dimension.
 
-    The groups come from one join of the officials' scores with their distinct
-    (dimension, value) pairs: an official counts once in each group they belong to.
+    An official counts once in each group they belong to. Most hold one seat in scope: their
+    groups are that seat's values, carried in their scores and summed by combination first.
+    For those with several, the scores are joined with their distinct (dimension, value) pairs.
+    (Pairs for everyone would be a join of four rows per official.)
     """
     text = String(NAME_LENGTH)
     total = _sums(scored, module_ids, days)
     none = literal(None, text)
     branches = [select(literal("total", text), none, none, none, *total)]
-    applies_any = or_(*(_applies(r) for r in requirements))
-    pairs = []
+    sums = [c.label(f"sum_{i}") for i, c in enumerate(_sums(scored, module_ids, days, False))]
+    seat = [scored.c[f"seat_{d}"] for d in DIMENSIONS]
+    combos = select(*seat, *sums).where(scored.c.seats == 1).group_by(*seat).cte("combos")
+    parts = []
     for dimension in DIMENSIONS:
-        column = _DIMENSION_COLUMNS[dimension]
-        by_id = dimension in _NAMES  # party and body: ids, named below; role and extent: text
-        pairs.append(
+        column = combos.c[f"seat_{dimension}"]
+        parts.append(
             select(
-                literal(dimension, text).label("dimension"),
-                (column if by_id else literal(None, Integer)).label("ref"),
-                (literal(None, text) if by_id else cast(column, text)).label("value"),
-                Assignment.user_id.label("user_id"),
+                *_dimension_key(dimension, column, text),
+                *(func.sum(combos.c[c.name]).label(c.name) for c in sums),
+            ).group_by(column)
+        )
+    applies_any = or_(*(_applies(r) for r in requirements))
+    several = (
+        select(Assignment.user_id, *_DIMENSION_COLUMNS.values())
+        .where(
+            Assignment.organisation_id == org_id,
+            in_office_on(as_of),
+            applies_any,
+            Assignment.user_id.in_(select(scored.c.user_id).where(scored.c.seats > 1)),
+        )
+        .cte("several")
+    )
+    pairs = []
+    for dimension, column in _DIMENSION_COLUMNS.items():
+        value = several.c[column.name]
+        pairs.append(
+            select(*_dimension_key(dimension, value, text), several.c.user_id).group_by(
+                value, several.c.user_id
             )
-            .where(Assignment.organisation_id == org_id, in_office_on(as_of), applies_any)
-            .group_by(column, Assignment.user_id)
         )
     members = union_all(*pairs).subquery("members")
-    sums = [c.label(f"sum_{i}") for i, c in enumerate(_sums(scored, module_ids, days, False))]
-    grouped = (
+    parts.append(
         select(members.c.dimension, members.c.ref, members.c.value, *sums)
         .join(scored, scored.c.user_id == members.c.user_id)
         .group_by(members.c.dimension, members.c.ref, members.c.value)
+    )
+    both = union_all(*parts).subquery("parts")
+    key = (both.c.dimension, both.c.ref, both.c.value)
+    grouped = (
+        select(*key, *(func.sum(both.c[c.name]).label(c.name) for c in sums))
+        .group_by(*key)
         .subquery("grouped")
     )
     party, body = Party.__table__, Body.__table__
@@ -326,6 +368,10 @@ def coverage(
     if not requirements or not module_ids:
         return report
     until = day_bounds_utc(as_of, as_of)[1]
+    if db.engine.dialect.name == "postgresql":
+        # Scoring tens of thousands of officials needs more than the default 4 MB for its
+        # hash tables and sorts, which would otherwise spill to disk; for this transaction only.
+        db.session.execute(sql(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
     officials = _officials(org_id, as_of, requirements, module_ids)
     since = start_of_day_utc(min(r.counts_from for r in requirements))
     scored = _scored(_firsts(officials, module_ids, since, until), module_ids)

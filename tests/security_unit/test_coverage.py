@@ -124,7 +124,11 @@ def test_the_report_is_a_fixed_number_of_queries(
         create_assignment(create_user(org=org, email=f"extra{n}@kommun.se"), KS, "Partiet C")
     with app.app_context(), count_queries() as statements:
         coverage(org, 2026, TODAY, ORDER)
-    assert len(statements) == 2  # the requirements; then totals, groups, curve and list
+    # On PostgreSQL, the transaction's working memory is raised first: no query.
+    queries = [s for s in statements if not s.startswith("SET LOCAL work_mem")]
+    assert len(queries) == 2  # the requirements; then totals, groups, curve and list
+    on_postgresql = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    assert len(statements) - len(queries) == on_postgresql
 
 
 def _page(client, login_as, user, query=""):

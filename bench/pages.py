@@ -22,6 +22,7 @@ import tempfile
 import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from urllib.parse import urljoin
 
 import requests
 from sqlalchemy import create_engine, text
@@ -123,7 +124,15 @@ def _sign_in(base: str) -> str:
     response = session.post(base + "/sign-in", data=data, allow_redirects=False, timeout=10)
     if response.status_code != 302:
         sys.exit(f"signing in failed with {response.status_code}")
-    return "; ".join(f"{name}={value}" for name, value in session.cookies.items())
+    # Follow the redirect as a browser does: the page shows the "signed in" message once and
+    # the session cookie no longer holds it. Replayed with the message still in it, every
+    # request would show the message again and set a new cookie.
+    session.get(urljoin(base, response.headers["Location"]), timeout=10).raise_for_status()
+    cookie = "; ".join(f"{name}={value}" for name, value in session.cookies.items())
+    again = requests.get(base + STEP, headers={"Cookie": cookie}, timeout=10)
+    if "Set-Cookie" in again.headers:
+        sys.exit("the signed-in session still changes on every request")
+    return cookie
 
 
 def _round(base: str, path: str, cookie: str, args, folder: Path) -> dict[str, float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from datetime import datetime
 
 from babel import dates as babel_dates
@@ -34,6 +35,10 @@ def current_lang() -> str:
     return str(get_locale().language)
 
 
+# Per catalog (a catalog is loaded once per process and language), its texts without variables.
+_FIXED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _template_gettext() -> dict:
     """Give a template the translations of its render once, not looked up again per string.
 
@@ -41,9 +46,16 @@ def _template_gettext() -> dict:
     bound to the catalog in force when the template is rendered (force_locale included).
     """
     translations = get_translations()
+    fixed = _FIXED.setdefault(translations, {})
 
     @pass_context
     def gettext(context, string, **variables):
+        if not variables and context.eval_ctx.autoescape:
+            # A text without variables is the same on every page: translated once per catalog.
+            found = fixed.get(string)
+            if found is None:
+                found = fixed[string] = Markup(translations.ugettext(string)) % variables
+            return found
         text = translations.ugettext(string)
         return (Markup(text) if context.eval_ctx.autoescape else text) % variables
 

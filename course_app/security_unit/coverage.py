@@ -151,8 +151,8 @@ def _officials(org_id: int, as_of: date, requirements, module_ids: list[str]):
 
 
 def _firsts(officials, module_ids: list[str], since: datetime, until: datetime):
-    """Return per official the first completion of each module that counts (or NULL), and
-    their name and e-mail for the list of who is missing.
+    """Return per official the first completion of each module that counts (or NULL), with
+    their seats in scope.
 
     One pass over the officials' completions from since (the earliest moment any of them
     counts from) to until (a join and a grouping), not a look-up per official and module.
@@ -184,10 +184,8 @@ def _firsts(officials, module_ids: list[str], since: datetime, until: datetime):
     # join on the scores for that (nested loops and sorts, not hash joins).
     carried = [func.max(c).label(f"since_{i}") for i, c in enumerate(counts_from)]
     carried += [func.max(officials.c[n]).label(n) for n in _SEAT_COLUMNS]
-    carried += [func.max(User.name).label("name"), func.max(User.email).label("email")]
     return (
         select(officials.c.user_id, *carried, *firsts)
-        .join(User, User.id == officials.c.user_id)
         .outerjoin(ModuleCompletion, window)
         .group_by(officials.c.user_id)
     ).cte("firsts")
@@ -206,25 +204,30 @@ REPORT_WORK_MEM = "32MB"
 
 
 def _scored(firsts, module_ids: list[str]):
-    """Return per official: req_i, done_i per module, all_done and when all was done."""
+    """Return per official: name and e-mail (for the list of who is missing), seats, req_i and
+    done_i per module, all_done and when all was done."""
     moment = ModuleCompletion.__table__.c.completed_at.type
     required = [firsts.c[f"since_{i}"].is_not(None) for i in range(len(module_ids))]
     first = [firsts.c[f"first_{i}"] for i in range(len(module_ids))]
     done = [and_(r, f.is_not(None)) for r, f in zip(required, first, strict=True)]
     lacking = or_(*(and_(r, f.is_(None)) for r, f in zip(required, first, strict=True)))
     epoch = literal(EPOCH, moment)
-    return select(
-        firsts.c.user_id,
-        firsts.c.name,
-        firsts.c.email,
-        *(firsts.c[n] for n in _SEAT_COLUMNS),
-        *(case((r, 1), else_=0).label(f"req_{i}") for i, r in enumerate(required)),
-        *(case((d, 1), else_=0).label(f"done_{i}") for i, d in enumerate(done)),
-        case((lacking, 0), else_=1).label("all_done"),
-        case((lacking, None), else_=_latest(*(func.coalesce(f, epoch) for f in first))).label(
-            "all_done_at"
-        ),
-    ).cte("scored")
+    return (
+        select(
+            firsts.c.user_id,
+            User.name,
+            User.email,
+            *(firsts.c[n] for n in _SEAT_COLUMNS),
+            *(case((r, 1), else_=0).label(f"req_{i}") for i, r in enumerate(required)),
+            *(case((d, 1), else_=0).label(f"done_{i}") for i, d in enumerate(done)),
+            case((lacking, 0), else_=1).label("all_done"),
+            case((lacking, None), else_=_latest(*(func.coalesce(f, epoch) for f in first))).label(
+                "all_done_at"
+            ),
+        )
+        .join(User, User.id == firsts.c.user_id)
+        .cte("scored")
+    )
 
 
 def _sums(scored, module_ids: list[str], days: list[date], curve: bool = True) -> list:
@@ -382,7 +385,7 @@ def coverage(
         # once. Every one of them (the exports) has a query of its own: tens of thousands of rows
         # as wide as the union would cost more than scoring twice.
         width = 2 + 2 * len(module_ids) + len(days)  # the number columns of every branch
-        first = _missing(scored, module_ids, ranked=True).limit(missing_limit)
+        first = _missing(scored, module_ids, missing_limit)
         branches.append(_padded(first, len(module_ids), width))
     groups: dict[str, list[Group]] = {d: [] for d in DIMENSIONS}
     missing: list[tuple[int, Missing]] = []
@@ -399,7 +402,7 @@ def coverage(
     if missing_limit is not None:
         report.missing = [person for _, person in sorted(missing, key=lambda pair: pair[0])]
     else:
-        rows = db.session.execute(_missing(scored, module_ids, ranked=False)).all()
+        rows = db.session.execute(_missing(scored, module_ids)).all()
         report.missing = [_person(*row[1:4], row[4:], module_ids) for row in rows]
     return report
 
@@ -428,12 +431,13 @@ def curve_days(election_year: int, as_of: date) -> list[date]:
 MISSING = "missing"
 
 
-def _missing(scored, module_ids: list[str], ranked: bool):
+def _missing(scored, module_ids: list[str], first: int | None = None):
     """Return those who had not completed everything, by name: (kind, user id, name, e-mail,
-    then per module 1 where it is lacking, and if ranked their place in that order)."""
+    then per module 1 where it is lacking). With first, only the first so many, each with their
+    place in that order (the rows of a UNION come in no order)."""
     text = String(NAME_LENGTH)
     order = (scored.c.name, scored.c.email, scored.c.user_id)
-    return (
+    rows = (
         select(
             literal(MISSING, text).label("kind"),
             cast(scored.c.user_id, text).label("key"),
@@ -445,10 +449,18 @@ def _missing(scored, module_ids: list[str], ranked: bool):
                 ).label(f"lacking_{i}")
                 for i in range(len(module_ids))
             ),
-            *([func.row_number().over(order_by=order).label("place")] if ranked else []),
         )
         .where(scored.c.all_done == 0)
         .order_by(*order)
+    )
+    if first is None:
+        return rows
+    # Limited before they are numbered, so that PostgreSQL keeps only the first while sorting
+    # (numbering first would sort all of them).
+    kept = rows.add_columns(scored.c.user_id.label("user_id")).limit(first).subquery("kept")
+    return select(
+        *(c for c in kept.c if c.name != "user_id"),
+        func.row_number().over(order_by=(kept.c.name, kept.c.email, kept.c.user_id)),
     )
 
 

@@ -171,6 +171,7 @@ _READING = ("SELECT", "BEGIN")
 @event.listens_for(Engine, "begin")
 def _nothing_written_yet(connection) -> None:
     connection.info["wrote"] = False
+    connection.info[_LAZY] = False  # until _begin_at_first_write says otherwise
 
 
 @event.listens_for(Engine, "before_cursor_execute")
@@ -181,7 +182,9 @@ def _note_writes(connection, cursor, statement, parameters, context, executemany
     if connection.info.get(_LAZY) and not _only_reads(statement):
         # Start the deferred transaction: psycopg sends BEGIN before this statement.
         connection.info[_LAZY] = False
-        connection.connection.dbapi_connection.autocommit = False
+        dbapi_connection = connection.connection.dbapi_connection
+        if dbapi_connection.autocommit:
+            dbapi_connection.autocommit = False
 
 
 def end_reading_transaction(error: BaseException | None) -> None:

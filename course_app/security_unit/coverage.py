@@ -16,6 +16,7 @@ stricter reading, as on the official's own pages) and before the end of the day.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -230,23 +231,38 @@ def _scored(firsts, module_ids: list[str]):
     )
 
 
-def _sums(scored, module_ids: list[str], days: list[date], curve: bool = True) -> list:
-    """Return the sums of a group: officials, all done, per module, and per curve day.
-
-    Only the total needs the curve; the other groups give 0 there (the UNION needs the columns).
-    """
-    moment = ModuleCompletion.__table__.c.completed_at.type
+def _sums(scored, module_ids: list[str]) -> list:
+    """Return the sums of a group: officials, all done, and per module required and done."""
     columns = [func.count().label("officials"), func.coalesce(func.sum(scored.c.all_done), 0)]
     for i in range(len(module_ids)):
         columns.append(func.coalesce(func.sum(scored.c[f"req_{i}"]), 0))
         columns.append(func.coalesce(func.sum(scored.c[f"done_{i}"]), 0))
-    for day in days:
-        if not curve:
-            columns.append(literal(0))
-            continue
-        end = literal(day_bounds_utc(day, day)[1], moment)
-        columns.append(func.coalesce(func.sum(case((scored.c.all_done_at < end, 1), else_=0)), 0))
     return columns
+
+
+CURVE = "curve"
+
+
+def _curve(scored, module_ids: list[str], days: list[date], text):
+    """Return the curve's branch: per curve day, how many completed all during the week up to
+    its end (the first of the days they had by its end), summed up week by week afterwards.
+
+    One CASE and one grouping per official, not a sum per day."""
+    moment = ModuleCompletion.__table__.c.completed_at.type
+    week = case(
+        *(
+            (scored.c.all_done_at < literal(day_bounds_utc(day, day)[1], moment), number)
+            for number, day in enumerate(days)
+        ),
+        else_=None,
+    )
+    zeros = (literal(0) for _ in range(1 + 2 * len(module_ids)))
+    none = literal(None, text)
+    return (
+        select(literal(CURVE, text), cast(week, text), none, none, func.count(), *zeros)
+        .where(scored.c.all_done == 1, week.is_not(None))
+        .group_by(week)
+    )
 
 
 def _group(key, name, row, module_ids: list[str]) -> Group:
@@ -283,14 +299,15 @@ def _branches(org_id, as_of, requirements, scored, module_ids, days):
 
     An official counts once in each group they belong to. Most hold one seat in scope: their
     groups are that seat's values, carried in their scores and summed by combination first.
-    For those with several, the scores are joined with their distinct (dimension, value) pairs.
-    (Pairs for everyone would be a join of four rows per official.)
+    For those with several, their seats carry their scores, each official counted once per
+    (dimension, value). (Pairs for everyone would be a join of four rows per official.)
     """
     text = String(NAME_LENGTH)
-    total = _sums(scored, module_ids, days)
+    total = _sums(scored, module_ids)
     none = literal(None, text)
     branches = [select(literal("total", text), none, none, none, *total)]
-    sums = [c.label(f"sum_{i}") for i, c in enumerate(_sums(scored, module_ids, days, False))]
+    branches.append(_curve(scored, module_ids, days, text))
+    sums = [c.label(f"sum_{i}") for i, c in enumerate(_sums(scored, module_ids))]
     seat = [scored.c[f"seat_{d}"] for d in DIMENSIONS]
     combos = select(*seat, *sums).where(scored.c.seats == 1).group_by(*seat).cte("combos")
     parts = []
@@ -302,30 +319,33 @@ def _branches(org_id, as_of, requirements, scored, module_ids, days):
                 *(func.sum(combos.c[c.name]).label(c.name) for c in sums),
             ).group_by(column)
         )
+    # Those with several seats: each seat with its official's scores, then each official once
+    # per (dimension, value).
+    scores = [scored.c.all_done]
+    scores += [scored.c[f"{k}_{i}"] for i in range(len(module_ids)) for k in ("req", "done")]
     applies_any = or_(*(_applies(r) for r in requirements))
     several = (
-        select(Assignment.user_id, *_DIMENSION_COLUMNS.values())
+        select(Assignment.user_id, *_DIMENSION_COLUMNS.values(), *scores)
+        .join(scored, scored.c.user_id == Assignment.user_id)
         .where(
             Assignment.organisation_id == org_id,
             in_office_on(as_of),
             applies_any,
-            Assignment.user_id.in_(select(scored.c.user_id).where(scored.c.seats > 1)),
+            scored.c.seats > 1,
         )
         .cte("several")
     )
     pairs = []
     for dimension, column in _DIMENSION_COLUMNS.items():
         value = several.c[column.name]
-        pairs.append(
-            select(*_dimension_key(dimension, value, text), several.c.user_id).group_by(
-                value, several.c.user_id
-            )
-        )
+        carried = (several.c.user_id, *(several.c[c.name] for c in scores))
+        pairs.append(select(*_dimension_key(dimension, value, text), *carried).distinct())
     members = union_all(*pairs).subquery("members")
+    member_sums = [c.label(f"sum_{i}") for i, c in enumerate(_sums(members, module_ids))]
     parts.append(
-        select(members.c.dimension, members.c.ref, members.c.value, *sums)
-        .join(scored, scored.c.user_id == members.c.user_id)
-        .group_by(members.c.dimension, members.c.ref, members.c.value)
+        select(members.c.dimension, members.c.ref, members.c.value, *member_sums).group_by(
+            members.c.dimension, members.c.ref, members.c.value
+        )
     )
     both = union_all(*parts).subquery("parts")
     key = (both.c.dimension, both.c.ref, both.c.value)
@@ -384,21 +404,25 @@ def coverage(
         # The first of them (the page): in the same statement, so that the officials are scored
         # once. Every one of them (the exports) has a query of its own: tens of thousands of rows
         # as wide as the union would cost more than scoring twice.
-        width = 2 + 2 * len(module_ids) + len(days)  # the number columns of every branch
+        width = 2 + 2 * len(module_ids)  # the number columns of every branch
         first = _missing(scored, module_ids, missing_limit)
         branches.append(_padded(first, len(module_ids), width))
     groups: dict[str, list[Group]] = {d: [] for d in DIMENSIONS}
     missing: list[tuple[int, Missing]] = []
+    weekly: dict[int, int] = {}
     for kind, key, name, email, *row in db.session.execute(union_all(*branches)).all():
         if kind == "total":
             report.total = _group(None, None, row, module_ids)
-            report.curve = [(d, int(n)) for d, n in zip(days, row[-len(days) :], strict=True)]
+        elif kind == CURVE:
+            weekly[int(key)] = int(row[0])
         elif kind == MISSING:
             person = _person(key, name, email, row, module_ids)
             missing.append((int(row[len(module_ids)]), person))
         else:
             groups[kind].append(_group(_key(kind, key), name, row, module_ids))
     report.breakdowns = {d: sorted(groups[d], key=_order) for d in DIMENSIONS}
+    running = itertools.accumulate(weekly.get(n, 0) for n in range(len(days)))
+    report.curve = list(zip(days, running, strict=True))
     if missing_limit is not None:
         report.missing = [person for _, person in sorted(missing, key=lambda pair: pair[0])]
     else:

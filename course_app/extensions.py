@@ -106,8 +106,8 @@ def _idle_from(dbapi_connection, connection_record) -> None:
 
 
 # A request that only reads needs no transaction on PostgreSQL: each statement of a READ
-# COMMITTED transaction reads its own snapshot anyway. Its BEGIN and COMMIT would cost two
-# round trips, a third of the time a signed-in page waits for the database.
+# COMMITTED transaction reads its own snapshot anyway. Its BEGIN and COMMIT would be two of the
+# four round trips of a signed-in step page.
 _LAZY = "begin_at_first_write"  # until the first statement that writes
 _DEFERRED = "deferred_begin"  # the connection's autocommit is to be restored at check-in
 _SAFE_METHODS = frozenset({"GET", "HEAD"})

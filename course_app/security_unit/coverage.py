@@ -180,9 +180,8 @@ def _firsts(officials, module_ids: list[str], since: datetime, until: datetime):
         ).label(f"first_{i}")
         for i, module_id in enumerate(module_ids)
     ]
-    # One row per official already: MAX() only carries each since_i through the grouping.
-    # Grouping by them as well would have PostgreSQL expect a tenth of the rows, and plan every
-    # join on the scores for that (nested loops and sorts, not hash joins).
+    # One row per official already: MAX() only carries their columns through the grouping by
+    # official. (Grouping by those columns as well had PostgreSQL expect a tenth of the rows.)
     carried = [func.max(c).label(f"since_{i}") for i, c in enumerate(counts_from)]
     carried += [func.max(officials.c[n]).label(n) for n in _SEAT_COLUMNS]
     return (
@@ -244,10 +243,10 @@ CURVE = "curve"
 
 
 def _curve(scored, module_ids: list[str], days: list[date], text):
-    """Return the curve's branch: per curve day, how many completed all during the week up to
-    its end (the first of the days they had by its end), summed up week by week afterwards.
+    """Return the curve's branch: for each curve day, how many officials had completed all by
+    its end but not by the previous day's end (summed up day by day afterwards).
 
-    One CASE and one grouping per official, not a sum per day."""
+    One CASE per official and one grouping, not a sum over every official per day."""
     moment = ModuleCompletion.__table__.c.completed_at.type
     week = case(
         *(

@@ -135,20 +135,23 @@ def test_a_request_that_failed_at_its_second_write_writes_neither(real_app):
     assert _written(real_app) == []
 
 
-def _postgresql(app) -> None:
+def _postgresql_only(app, why: str) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("PostgreSQL's driver sends BEGIN; SQLite's transactions are local")
+        pytest.skip(why)
+
+
+NO_BEGIN_SENT = "PostgreSQL's driver sends BEGIN; SQLite's transactions are local"
 
 
 def test_a_page_that_only_reads_sends_no_begin_and_no_commit(real_app):
-    _postgresql(real_app)
+    _postgresql_only(real_app, NO_BEGIN_SENT)
     response = real_app.test_client().get("/test/status-after-read")
     assert response.get_data(as_text=True) == "IDLE"  # no transaction open after the SELECT
 
 
 @pytest.mark.parametrize("path", ["/test/status-after-write", "/test/status-after-lock"])
 def test_a_page_begins_its_transaction_at_its_first_write_or_lock(real_app, path):
-    _postgresql(real_app)
+    _postgresql_only(real_app, NO_BEGIN_SENT)
     response = real_app.test_client().get(path)
     assert response.get_data(as_text=True) == "INTRANS"  # the lock is held until the end
     assert _written(real_app) == []  # and what it did not commit was rolled back
@@ -156,7 +159,7 @@ def test_a_page_begins_its_transaction_at_its_first_write_or_lock(real_app, path
 
 def test_a_connection_goes_back_to_the_pool_with_transactions_on(real_app):
     """After a page that read without BEGIN, the next user of the connection has transactions."""
-    _postgresql(real_app)
+    _postgresql_only(real_app, NO_BEGIN_SENT)
     client = real_app.test_client()
     assert client.get("/test/status-after-read").get_data(as_text=True) == "IDLE"
     with real_app.app_context():
@@ -170,8 +173,7 @@ def test_a_connection_goes_back_to_the_pool_with_transactions_on(real_app):
 
 def test_postgresql_keeps_a_pages_prepared_statements_from_request_to_request(real_app):
     """psycopg forgets its prepared statements at every ROLLBACK; a page that read commits."""
-    if not real_app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("prepared statements are PostgreSQL's")
+    _postgresql_only(real_app, "prepared statements are PostgreSQL's")
     with real_app.app_context():
         org = services.create_organisation(f"{PREFIX}{uuid.uuid4().hex[:8]}", "Förberedd")
         user = services.create_user(
@@ -194,9 +196,7 @@ def test_postgresql_keeps_a_pages_prepared_statements_from_request_to_request(re
     assert prepared >= 2  # the page's two queries: the user, and everything else
 
 
-def _postgresql_only(app) -> None:
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("SQLite has no connection to lose")
+NO_CONNECTION = "SQLite has no connection to lose"
 
 
 def _backend_pid(client) -> int:
@@ -213,7 +213,7 @@ def pid_app(real_app):
 
 
 def test_a_connection_idle_for_a_while_is_replaced_if_the_server_dropped_it(pid_app, monkeypatch):
-    _postgresql_only(pid_app)
+    _postgresql_only(pid_app, NO_CONNECTION)
     client = pid_app.test_client()
     first = _backend_pid(client)
     other = create_engine(pid_app.config["SQLALCHEMY_DATABASE_URI"])
@@ -230,7 +230,7 @@ def test_a_connection_idle_for_a_while_is_replaced_if_the_server_dropped_it(pid_
 
 
 def test_a_connection_in_steady_use_is_not_pinged(pid_app, monkeypatch):
-    _postgresql_only(pid_app)
+    _postgresql_only(pid_app, NO_CONNECTION)
     client = pid_app.test_client()
     _backend_pid(client)
     pings = []

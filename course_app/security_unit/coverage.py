@@ -134,9 +134,15 @@ def _since_column(module_id: str, requirements: Sequence[Requirement]):
     return case(*whens, else_=None)
 
 
+def _in_scope(org_id: int, as_of: date, requirements):
+    """Return the condition that an assignment counts: in the organisation, running on as_of,
+    and falling under one of the requirements."""
+    applies_any = or_(*(_applies(r) for r in requirements))
+    return and_(Assignment.organisation_id == org_id, in_office_on(as_of), applies_any)
+
+
 def _officials(org_id: int, as_of: date, requirements, module_ids: list[str]):
     """Return the officials in scope, one row each: per module, when completions count from."""
-    applies_any = or_(*(_applies(r) for r in requirements))
     columns = [
         func.max(_since_column(m, requirements)).label(f"since_{i}")
         for i, m in enumerate(module_ids)
@@ -146,7 +152,7 @@ def _officials(org_id: int, as_of: date, requirements, module_ids: list[str]):
     seat += [func.max(c).label(f"seat_{d}") for d, c in _DIMENSION_COLUMNS.items()]
     return (
         select(Assignment.user_id.label("user_id"), *columns, *seat)
-        .where(Assignment.organisation_id == org_id, in_office_on(as_of), applies_any)
+        .where(_in_scope(org_id, as_of, requirements))
         .group_by(Assignment.user_id)
     ).cte("officials")
 
@@ -322,16 +328,10 @@ def _branches(org_id, as_of, requirements, scored, module_ids, days):
     # per (dimension, value).
     scores = [scored.c.all_done]
     scores += [scored.c[f"{k}_{i}"] for i in range(len(module_ids)) for k in ("req", "done")]
-    applies_any = or_(*(_applies(r) for r in requirements))
     several = (
         select(Assignment.user_id, *_DIMENSION_COLUMNS.values(), *scores)
         .join(scored, scored.c.user_id == Assignment.user_id)
-        .where(
-            Assignment.organisation_id == org_id,
-            in_office_on(as_of),
-            applies_any,
-            scored.c.seats > 1,
-        )
+        .where(_in_scope(org_id, as_of, requirements), scored.c.seats > 1)
         .cte("several")
     )
     pairs = []

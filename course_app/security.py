@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from flask import Flask, Response, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import UserMixin, current_user
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import contains_eager
 
 from course_app.extensions import db, login_manager, talisman
-from course_app.models import Organisation, User
+from course_app.models import LocalContacts, Organisation, Permission, User, UserPermission
+from course_app.models.organisation import contact_lines
 
 CSP = {
     "default-src": "'self'",
@@ -52,35 +53,138 @@ def _no_store_when_signed_in(response: Response) -> Response:
     return response
 
 
-@functools.cache
-def _user_with_permissions():
-    """Return the query for a user with permissions, organisation and its contacts: one round trip.
+_CONTACT_FIELDS = (
+    "security_phone",
+    "security_email",
+    "party_contacts",
+    "occupational_health",
+    "local_routine",
+    "guidelines_url",
+)
 
-    Every page asks for the permissions (the menu) and the organisation; the contacts are one
-    row that the step pages and the contacts page show, so they come in the same join. Built
-    once per process; the user's id is bound at execution.
+
+@dataclass(frozen=True, slots=True)
+class ContactsView:
+    """The organisation's local contacts as pages show them (LocalContacts, read only)."""
+
+    security_phone: str
+    security_email: str
+    party_contacts: str
+    occupational_health: str
+    local_routine: str
+    guidelines_url: str
+
+    @property
+    def party_contact_lines(self) -> list[str]:
+        return contact_lines(self.party_contacts)
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationView:
+    """The signed-in user's organisation as pages show it (Organisation, read only)."""
+
+    id: int
+    name: str
+    contacts: ContactsView | None
+
+
+class SignedIn(UserMixin):
+    """The signed-in user as every page reads them: a copy, not the database's User.
+
+    Read with their permissions, organisation and its contacts in one statement that builds no
+    ORM objects: on a page that only reads, that was a fifth of the time it took. A view that
+    changes the user (or their organisation's contacts) changes `record`, the User itself.
     """
-    return (
-        select(User)
-        .join(User.organisation)
-        .outerjoin(User.permissions)
-        .options(
-            contains_eager(User.organisation).joinedload(Organisation.contacts),
-            contains_eager(User.permissions),
+
+    __slots__ = (
+        "id",
+        "organisation_id",
+        "email",
+        "name",
+        "locale",
+        "active",
+        "session_version",
+        "permissions",
+        "organisation",
+    )
+
+    def __init__(self, rows: list) -> None:
+        first = rows[0]
+        self.id = first.id
+        self.organisation_id = first.organisation_id
+        self.email = first.email
+        self.name = first.name
+        self.locale = first.locale
+        self.active = first.active
+        self.session_version = first.session_version
+        self.permissions = frozenset(row.permission for row in rows if row.permission)
+        contacts = None
+        if first.contacts_of is not None:
+            contacts = ContactsView(*(getattr(first, name) for name in _CONTACT_FIELDS))
+        self.organisation = OrganisationView(
+            first.organisation_id, first.organisation_name, contacts
         )
-        .where(User.id == bindparam("user_id"))
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def has_permission(self, permission: Permission) -> bool:
+        """Return True if the user holds the given permission."""
+        return permission in self.permissions
+
+    @property
+    def record(self) -> User:
+        """Return the User to change (loaded on first use in the request)."""
+        return db.session.get(User, self.id)
+
+    def __repr__(self) -> str:
+        return f"<SignedIn {self.id}>"
+
+
+@functools.cache
+def _signed_in_statement():
+    """Return the statement for a user with permissions, organisation and its contacts.
+
+    One row a permission (or one row), of columns only. Built once per process; the user's id
+    is bound at execution.
+    """
+    users, orgs = User.__table__, Organisation.__table__
+    contacts, permissions = LocalContacts.__table__, UserPermission.__table__
+    return (
+        select(
+            users.c.id,
+            users.c.organisation_id,
+            users.c.email,
+            users.c.name,
+            users.c.locale,
+            users.c.active,
+            users.c.session_version,
+            orgs.c.name.label("organisation_name"),
+            contacts.c.organisation_id.label("contacts_of"),
+            *(contacts.c[name] for name in _CONTACT_FIELDS),
+            permissions.c.permission,
+        )
+        .select_from(
+            users.join(orgs, orgs.c.id == users.c.organisation_id)
+            .outerjoin(contacts, contacts.c.organisation_id == orgs.c.id)
+            .outerjoin(permissions, permissions.c.user_id == users.c.id)
+        )
+        .where(users.c.id == bindparam("user_id"))
     )
 
 
-def _load_user(session_id: str) -> User | None:
+def _load_user(session_id: str) -> SignedIn | None:
     user_id, _, version = session_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    found = db.session.scalars(_user_with_permissions(), {"user_id": int(user_id)})
-    user = found.unique().one_or_none()
-    if user is None or user.session_version != int(version):
+    rows = db.session.execute(_signed_in_statement(), {"user_id": int(user_id)}).all()
+    if not rows or rows[0].session_version != int(version):
         return None
-    return user
+    return SignedIn(rows)
 
 
 def mailto_href(address: str) -> str:

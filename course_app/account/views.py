@@ -69,7 +69,7 @@ def _download(body: str, mimetype: str, extension: str) -> Response:
 @login_required
 def export_json():
     """Download everything held about me as JSON."""
-    body = json.dumps(data.export(current_user), ensure_ascii=False, indent=2)
+    body = json.dumps(data.export(current_user.record), ensure_ascii=False, indent=2)
     return _download(body, "application/json", "json")
 
 
@@ -77,7 +77,7 @@ def export_json():
 @login_required
 def export_html():
     """Download everything held about me as a readable page that prints well."""
-    body = render_template("account/export.html", held=data.export(current_user))
+    body = render_template("account/export.html", held=data.export(current_user.record))
     return _download(body, "text/html", "html")
 
 
@@ -91,7 +91,7 @@ def delete_account():
     user_id = current_user.id
     locale = session.get(LOCALE_KEY) or current_user.locale
     audit.record("account.deleted", current_user.organisation_id, actor_id=user_id)
-    data.delete_account(current_user._get_current_object())
+    data.delete_account(current_user.record)
     db.session.commit()
     end_keeping_language(locale)
     flash(_("Your account has been deleted, and you are signed out."), "success")

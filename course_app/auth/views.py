@@ -210,7 +210,7 @@ def logout():
         locale = session.get(LOCALE_KEY)
         if current_user.is_authenticated:
             locale = locale or current_user.locale
-            current_user.session_version += 1
+            current_user.record.session_version += 1
             db.session.commit()
             security_log.event("sign_out", user=current_user.id)
         sessions.end_keeping_language(locale)
@@ -225,6 +225,6 @@ def set_language():
     if form.validate_on_submit():
         session[LOCALE_KEY] = form.lang.data
         if current_user.is_authenticated:
-            current_user.locale = form.lang.data
+            current_user.record.locale = form.lang.data
             db.session.commit()
     return _redirect_next(form.next.data)

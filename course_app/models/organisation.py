@@ -59,4 +59,9 @@ class LocalContacts(db.Model):
     @property
     def party_contact_lines(self) -> list[str]:
         """Return the party contacts, one per non-empty line."""
-        return [line.strip() for line in self.party_contacts.splitlines() if line.strip()]
+        return contact_lines(self.party_contacts)
+
+
+def contact_lines(text: str) -> list[str]:
+    """Return the non-empty lines of a contacts field, stripped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]

@@ -57,6 +57,11 @@ class User(UserMixin, db.Model):
         """Return True if the user holds the given permission."""
         return any(p.permission == permission for p in self.permissions)
 
+    @property
+    def record(self) -> User:
+        """Return the user to change: itself (security.SignedIn, the light copy, loads it)."""
+        return self
+
     def __repr__(self) -> str:
         return f"<User {self.id}>"
 

@@ -30,7 +30,7 @@ from course_app.security_unit.services import ContactsConflict, save_contacts
 
 
 def _saved() -> LocalContacts | None:
-    return current_user.organisation.contacts
+    return current_user.record.organisation.contacts
 
 
 def _render(form: ContactsForm, status: int = 200, **extra):

@@ -192,7 +192,9 @@ def end_reading_transaction(error: BaseException | None) -> None:
 
     Both end a read-only transaction alike, but psycopg forgets its prepared statements on every
     ROLLBACK, so PostgreSQL would plan a page's queries anew on every request. A transaction
-    that wrote, failed or holds unsaved objects is left to the session's usual rollback.
+    that wrote, failed or holds unsaved objects is left to the session's usual rollback, and so
+    is a GET's whose BEGIN was never sent (_begin_at_first_write): psycopg's rollback of a
+    connection outside a transaction sends nothing and keeps the prepared statements.
     Registered after Flask-SQLAlchemy, so it runs before the session is removed.
     """
     if error is not None or not db.session.registry.has():
@@ -200,8 +202,9 @@ def end_reading_transaction(error: BaseException | None) -> None:
     session = db.session()
     if not session.in_transaction() or session.new or session.dirty or session.deleted:
         return
-    if session.connection().info.get("wrote", True):
-        return
+    info = session.connection().info
+    if info.get("wrote", True) or info.get(_LAZY):
+        return  # with BEGIN still deferred, the rollback sends nothing and forgets nothing
     session.commit()
 
 

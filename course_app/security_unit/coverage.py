@@ -16,6 +16,7 @@ stricter reading, as on the official's own pages) and before the end of the day.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -425,7 +426,7 @@ def coverage(
     if missing_limit is not None:
         report.missing = [person for _, person in sorted(missing, key=lambda pair: pair[0])]
     else:
-        rows = db.session.execute(_missing(scored, module_ids)).all()
+        rows = db.session.execute(_missing(scored, module_ids))
         report.missing = [_person(*row[1:4], row[4:], module_ids) for row in rows]
     return report
 
@@ -494,5 +495,13 @@ def _padded(missing, modules: int, width: int):
 
 
 def _person(key, name: str, email: str, flags, module_ids: list[str]) -> Missing:
-    lacking = tuple(m for m, flag in zip(module_ids, flags, strict=False) if flag)
-    return Missing(int(key), name, email, lacking)
+    return Missing(
+        int(key), name, email, _lacking(tuple(module_ids), tuple(flags[: len(module_ids)]))
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _lacking(module_ids: tuple[str, ...], flags: tuple[int, ...]) -> tuple[str, ...]:
+    """Return the modules flagged as lacking: one tuple per pattern, shared by tens of
+    thousands of rows in an export."""
+    return tuple(m for m, flag in zip(module_ids, flags, strict=True) if flag)

@@ -179,8 +179,11 @@ def _rows(report) -> tuple[list[list], list[list]]:
         completed = [group.modules[m].completed for m in report.module_ids]
         summary.append([name, group.officials, group.all_done, *completed])
     people = [[_("Name"), _("E-mail address"), _("Missing")]]
+    named: dict[tuple[str, ...], str] = {}  # a few patterns of missing modules, many people
     for person in report.missing:
-        people.append([person.name, person.email, ", ".join(titles[m] for m in person.missing)])
+        if person.missing not in named:
+            named[person.missing] = ", ".join(titles[m] for m in person.missing)
+        people.append([person.name, person.email, named[person.missing]])
     return summary, people
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from course_app.extensions import db
+from course_app.learn.services import current_catalog
 from course_app.models import (
     AssignmentRole,
     Audience,
@@ -247,6 +248,14 @@ def test_the_xlsx_export_reads_back_with_both_sheets(app, client, roster, create
     assert ["Alla förtroendevalda", 4, 1, 3, 2, 0] in rows
     names = [r[0] for r in missing.iter_rows(values_only=True)]
     assert names[0] == "Namn" and set(names[1:]) == {"Bo", "'@SUMMA(A1)", "Fatima"}
+    with app.app_context():
+        title = {m.id: m.text("sv").title for m in current_catalog().modules}
+    lacking = {r[0]: r[2] for r in missing.iter_rows(min_row=2, values_only=True)}
+    assert lacking == {
+        "Bo": title[PERSONAL],
+        "'@SUMMA(A1)": f"{title[ORG_MODULE]}, {title[INCIDENT]}",
+        "Fatima": title[INCIDENT],
+    }
 
 
 def test_the_page_and_the_print_view_draw_the_curve_with_its_numbers(

@@ -9,12 +9,13 @@ from urllib.parse import quote, urlsplit
 
 from flask import Flask, Response, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import UserMixin, current_user
+from flask_login import current_user
 from sqlalchemy import bindparam, select
 
 from course_app.extensions import db, login_manager, talisman
 from course_app.models import LocalContacts, Organisation, Permission, User, UserPermission
-from course_app.models.organisation import contact_lines
+from course_app.models.organisation import CONTACT_FIELDS, contact_lines
+from course_app.models.user import SessionUser
 
 CSP = {
     "default-src": "'self'",
@@ -53,16 +54,6 @@ def _no_store_when_signed_in(response: Response) -> Response:
     return response
 
 
-_CONTACT_FIELDS = (
-    "security_phone",
-    "security_email",
-    "party_contacts",
-    "occupational_health",
-    "local_routine",
-    "guidelines_url",
-)
-
-
 @dataclass(frozen=True, slots=True)
 class ContactsView:
     """The organisation's local contacts as pages show them (LocalContacts, read only)."""
@@ -88,7 +79,7 @@ class OrganisationView:
     contacts: ContactsView | None
 
 
-class SignedIn(UserMixin):
+class SignedIn(SessionUser):
     """The signed-in user as every page reads them: a copy, not the database's User.
 
     Read with their permissions, organisation and its contacts in one statement that builds no
@@ -121,17 +112,10 @@ class SignedIn(UserMixin):
         self.permissions = frozenset(row.permission for row in rows if row.permission)
         contacts = None
         if first.contacts_of is not None:
-            contacts = ContactsView(*(getattr(first, name) for name in _CONTACT_FIELDS))
+            contacts = ContactsView(**{name: getattr(first, name) for name in CONTACT_FIELDS})
         self.organisation = OrganisationView(
             first.organisation_id, first.organisation_name, contacts
         )
-
-    @property
-    def is_active(self) -> bool:
-        return self.active
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
 
     def has_permission(self, permission: Permission) -> bool:
         """Return True if the user holds the given permission."""
@@ -166,7 +150,7 @@ def _signed_in_statement():
             users.c.session_version,
             orgs.c.name.label("organisation_name"),
             contacts.c.organisation_id.label("contacts_of"),
-            *(contacts.c[name] for name in _CONTACT_FIELDS),
+            *(contacts.c[name] for name in CONTACT_FIELDS),
             permissions.c.permission,
         )
         .select_from(

@@ -32,6 +32,17 @@ class Organisation(db.Model):
         return f"<Organisation {self.slug}>"
 
 
+# The fields of LocalContacts that the security unit fills in and the course shows.
+CONTACT_FIELDS = (
+    "security_phone",
+    "security_email",
+    "party_contacts",
+    "occupational_health",
+    "local_routine",
+    "guidelines_url",
+)
+
+
 class LocalContacts(db.Model):
     """Whom an official of the organisation contacts, shown where the course says so."""
 

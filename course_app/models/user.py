@@ -22,7 +22,19 @@ class Permission(enum.StrEnum):
     SECURITY_UNIT = "security_unit"
 
 
-class User(UserMixin, db.Model):
+class SessionUser(UserMixin):
+    """What sign-in asks of a user, for the User and for security.SignedIn, its light copy."""
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        """Return the id kept in the session: the user's id and session version."""
+        return f"{self.id}:{self.session_version}"
+
+
+class User(SessionUser, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,14 +56,6 @@ class User(UserMixin, db.Model):
     permissions: Mapped[list[UserPermission]] = relationship(
         back_populates="user", lazy="selectin", cascade="all, delete-orphan"
     )
-
-    @property
-    def is_active(self) -> bool:
-        return self.active
-
-    def get_id(self) -> str:
-        """Return the id kept in the session: the user's id and session version."""
-        return f"{self.id}:{self.session_version}"
 
     def has_permission(self, permission: Permission) -> bool:
         """Return True if the user holds the given permission."""

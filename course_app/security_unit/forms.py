@@ -8,6 +8,7 @@ from wtforms.validators import Email, Length, Optional, Regexp
 
 from course_app.forms import Form
 from course_app.models.organisation import (
+    CONTACT_FIELDS,
     EMAIL_LENGTH,
     LINE_LENGTH,
     PHONE_LENGTH,
@@ -15,14 +16,7 @@ from course_app.models.organisation import (
     URL_LENGTH,
 )
 
-FIELDS = (
-    "security_phone",
-    "security_email",
-    "party_contacts",
-    "occupational_health",
-    "local_routine",
-    "guidelines_url",
-)
+FIELDS = CONTACT_FIELDS
 
 
 def _strip(value):

@@ -75,7 +75,7 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _seat_matches(filters: Filters, today: date):
+def seat_conditions(filters: Filters) -> list:
     """Return the conditions on an assignment that the filters ask for, or [] if none."""
     wanted = [
         (Assignment.party_id, filters.party_id),
@@ -83,7 +83,12 @@ def _seat_matches(filters: Filters, today: date):
         (Assignment.role, filters.role),
         (Assignment.extent, filters.extent),
     ]
-    conditions = [column == value for column, value in wanted if value is not None]
+    return [column == value for column, value in wanted if value is not None]
+
+
+def _seat_matches(filters: Filters, today: date):
+    """Return the conditions on an assignment in office today that the filters ask for."""
+    conditions = seat_conditions(filters)
     return [*conditions, in_office_on(today)] if conditions else []
 
 

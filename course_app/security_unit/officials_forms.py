@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length
 from course_app.forms import Form
 from course_app.models import AssignmentRole, Extent
 from course_app.security_unit.labels import EXTENT_LABELS, ROLE_LABELS
-from course_app.security_unit.officials import ACTIVE, DEACTIVATED
+from course_app.security_unit.officials import ACTIVE, DEACTIVATED, Filters
 
 NAME_LENGTH = 200
 EMAIL_LENGTH = 254
@@ -34,22 +34,20 @@ def _lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
-class OfficialsFilterForm(Form):
-    """The list's search and filters, sent by GET; choices of party and body are set per request."""
+class SeatFilterForm(Form):
+    """Filters by an assignment's party, body, role and extent, sent by GET; the choices of
+    party and body are the organisation's, set per request."""
 
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Name or e-mail address"), filters=[_strip])
     party = SelectField(_l("Party"), choices=[], default="")
     body = SelectField(_l("Body"), choices=[], default="")
     role = SelectField(_l("Role"), choices=[], default="")
     extent = SelectField(_l("Extent"), choices=[], default="")
-    status = SelectField(_l("Status"), choices=[], default="")
-    submit = SubmitField(_l("Show officials"))
 
     def set_choices(self, parties, bodies) -> None:
-        """Offer the organisation's parties and bodies and the fixed roles, extents, statuses."""
+        """Offer the organisation's parties and bodies and the fixed roles and extents."""
         anyone = SelectChoice("", _l("Any"))
         self.party.choices = [anyone, *(SelectChoice(str(i), name) for i, name in parties)]
         self.body.choices = [anyone, *(SelectChoice(str(i), name) for i, name in bodies)]
@@ -58,11 +56,43 @@ class OfficialsFilterForm(Form):
             *(SelectChoice(r.value, ROLE_LABELS[r]) for r in AssignmentRole),
         ]
         self.extent.choices = [anyone, *(SelectChoice(e.value, EXTENT_LABELS[e]) for e in Extent)]
+
+    def seat_filters(self, **more) -> Filters:
+        """Return the filters the form asks for; a value that is not a choice is ignored."""
+        party, body = _chosen(self.party), _chosen(self.body)
+        role, extent = _chosen(self.role), _chosen(self.extent)
+        return Filters(
+            party_id=int(party) if party else None,
+            body_id=int(body) if body else None,
+            role=AssignmentRole(role) if role else None,
+            extent=Extent(extent) if extent else None,
+            **more,
+        )
+
+
+def _chosen(field):
+    return field.data if field.data and not field.errors else None
+
+
+class OfficialsFilterForm(SeatFilterForm):
+    """The officials list's search and filters."""
+
+    q = SearchField(_l("Name or e-mail address"), filters=[_strip])
+    status = SelectField(_l("Status"), choices=[], default="")
+    submit = SubmitField(_l("Show officials"))
+
+    def set_choices(self, parties, bodies) -> None:
+        """Offer the seat filters' choices and the statuses."""
+        super().set_choices(parties, bodies)
         self.status.choices = [
-            anyone,
+            SelectChoice("", _l("Any")),
             SelectChoice(ACTIVE, _l("Active")),
             SelectChoice(DEACTIVATED, _l("Deactivated")),
         ]
+
+    def filters(self, max_query: int) -> Filters:
+        """Return the search and filters the form asks for (the search cut to max_query)."""
+        return self.seat_filters(q=(self.q.data or "")[:max_query], status=_chosen(self.status))
 
 
 class OfficialForm(Form):

@@ -12,7 +12,7 @@ from course_app.account.data import retention
 from course_app.extensions import db
 from course_app.i18n import current_lang, format_day
 from course_app.learn.services import current_catalog
-from course_app.models import Assignment, AssignmentRole, Extent, User
+from course_app.models import Assignment, User
 from course_app.models.base import utcnow
 from course_app.periods import local_date
 from course_app.security_unit import officials as services
@@ -43,24 +43,6 @@ def _display_name(user: User) -> str:
     return user.name or user.email
 
 
-def _filters(form: OfficialsFilterForm) -> services.Filters:
-    """Return the filters the form asks for; a value that is not a choice is ignored."""
-
-    def chosen(field):
-        return field.data if field.data and not field.errors else None
-
-    party, body = chosen(form.party), chosen(form.body)
-    role, extent = chosen(form.role), chosen(form.extent)
-    return services.Filters(
-        q=(form.q.data or "")[:MAX_QUERY],
-        party_id=int(party) if party else None,
-        body_id=int(body) if body else None,
-        role=AssignmentRole(role) if role else None,
-        extent=Extent(extent) if extent else None,
-        status=chosen(form.status),
-    )
-
-
 def _page_url(page: int) -> str:
     kept = {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
     return url_for("security_unit.officials", **kept, page=page)
@@ -77,7 +59,7 @@ def list_officials():
         db.session.execute(services.bodies_stmt(org_id)).all(),
     )
     form.validate()
-    stmt = services.officials_stmt(org_id, _filters(form), today)
+    stmt = services.officials_stmt(org_id, form.filters(MAX_QUERY), today)
     total = db.session.scalar(services.count_stmt(stmt))
     last_page = max((total + PER_PAGE - 1) // PER_PAGE, 1)
     # A page past the end shows the last one (and a huge number cannot overflow the offset).

@@ -49,6 +49,7 @@ from course_app.models import (
 )
 from course_app.models.roster import KL_18A_EXTENTS, NAME_LENGTH
 from course_app.periods import day_bounds_utc, start_of_day_utc, term_for
+from course_app.security_unit.officials import Filters, seat_conditions
 from course_app.training import in_office_on
 
 DIMENSIONS = ("party", "body", "role", "extent")
@@ -92,6 +93,19 @@ class Missing:
     missing: tuple[str, ...]
 
 
+ORDERS = ("name", "email", "lacking")
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Which of those who have not completed everything the list holds, and in what order:
+    by name, by e-mail address, or those lacking the most modules first (then by name)."""
+
+    filters: Filters = Filters()
+    order: str = "name"
+    offset: int = 0
+
+
 @dataclass
 class Coverage:
     """The report for one organisation, period and day."""
@@ -103,6 +117,8 @@ class Coverage:
     total: Group | None = None
     breakdowns: dict[str, list[Group]] = field(default_factory=dict)
     missing: list[Missing] = field(default_factory=list)
+    # How many of those matching the list's filters had not completed everything.
+    missing_count: int = 0
     # (day, how many of today's officials had completed all by the end of that day), weekly.
     curve: list[tuple[date, int]] = field(default_factory=list)
 
@@ -375,8 +391,14 @@ def coverage(
     as_of: date,
     module_order: Sequence[str],
     missing_limit: int | None = 500,
+    listing: Listing = Listing(),
 ) -> Coverage:
-    """Return the coverage of the period's requirements on as_of, in two queries."""
+    """Return the coverage of the period's requirements on as_of, in two queries.
+
+    The list of those who have not completed everything holds those with an assignment in
+    scope that matches every one of the listing's filters, in its order: from its offset at
+    most missing_limit of them (none with 0, every one with None, in a query of its own).
+    """
     requirements = list(
         db.session.scalars(
             select(Requirement).where(
@@ -400,13 +422,15 @@ def coverage(
     scored = _scored(_firsts(officials, module_ids, since, until), module_ids)
     days = curve_days(election_year, as_of)
     branches = _branches(org_id, as_of, requirements, scored, module_ids, days)
-    if missing_limit is not None:
-        # The first of them (the page): in the same statement, so that the officials are scored
-        # once. Every one of them (the exports) has a query of its own: tens of thousands of rows
-        # as wide as the union would cost more than scoring twice.
+    matching = _matching(org_id, as_of, requirements, scored, listing.filters)
+    if missing_limit:
+        # A page of them, and how many there are: in the same statement, so that the officials
+        # are scored once. Every one of them (the exports) has a query of its own: tens of
+        # thousands of rows as wide as the union would cost more than scoring twice.
         width = 2 + 2 * len(module_ids)  # the number columns of every branch
-        first = _missing(scored, module_ids, missing_limit)
-        branches.append(_padded(first, len(module_ids), width))
+        page = _missing(scored, module_ids, matching, listing.order, missing_limit, listing.offset)
+        branches.append(_padded(page, len(module_ids), width))
+        branches.append(_counted(scored, matching, width))
     groups: dict[str, list[Group]] = {d: [] for d in DIMENSIONS}
     missing: list[tuple[int, Missing]] = []
     weekly: dict[int, int] = {}
@@ -418,6 +442,8 @@ def coverage(
         elif kind == MISSING:
             person = _person(key, name, email, row, module_ids)
             missing.append((int(row[len(module_ids)]), person))
+        elif kind == COUNTED:
+            report.missing_count = int(row[0])
         else:
             groups[kind].append(_group(_key(kind, key), name, row, module_ids))
     report.breakdowns = {d: sorted(groups[d], key=_order) for d in DIMENSIONS}
@@ -426,8 +452,9 @@ def coverage(
     if missing_limit is not None:
         report.missing = [person for _, person in sorted(missing, key=lambda pair: pair[0])]
     else:
-        rows = db.session.execute(_missing(scored, module_ids))
+        rows = db.session.execute(_missing(scored, module_ids, matching, listing.order))
         report.missing = [_person(*row[1:4], row[4:], module_ids) for row in rows]
+        report.missing_count = len(report.missing)
     return report
 
 
@@ -453,39 +480,98 @@ def curve_days(election_year: int, as_of: date) -> list[date]:
 
 
 MISSING = "missing"
+COUNTED = "counted"
 
 
-def _missing(scored, module_ids: list[str], first: int | None = None):
-    """Return those who had not completed everything, by name: (kind, user id, name, e-mail,
-    then per module 1 where it is lacking). With first, only the first so many, each with their
-    place in that order (the rows of a UNION come in no order)."""
-    text = String(NAME_LENGTH)
-    order = (scored.c.name, scored.c.email, scored.c.user_id)
-    rows = (
-        select(
-            literal(MISSING, text).label("kind"),
-            cast(scored.c.user_id, text).label("key"),
-            scored.c.name,
-            scored.c.email,
-            *(
-                case(
-                    (and_(scored.c[f"req_{i}"] == 1, scored.c[f"done_{i}"] == 0), 1), else_=0
-                ).label(f"lacking_{i}")
-                for i in range(len(module_ids))
-            ),
+def _matching(org_id: int, as_of: date, requirements, scored, filters: Filters):
+    """Return the condition that an official of scored has an assignment in scope matching
+    every one of the filters, or None when there are none."""
+    conditions = seat_conditions(filters)
+    if not conditions:
+        return None
+    return (
+        select(Assignment.id)
+        .where(
+            Assignment.user_id == scored.c.user_id,
+            _in_scope(org_id, as_of, requirements),
+            *conditions,
         )
-        .where(scored.c.all_done == 0)
-        .order_by(*order)
+        .exists()
     )
+
+
+def _order_by(columns, order: str) -> tuple:
+    """Return the sort keys of the list in the order asked for: always ending with the user
+    id, so that pages never overlap."""
+    by_name = (columns.name, columns.email, columns.user_id)
+    if order == "email":
+        return (columns.email, columns.user_id)
+    if order == "lacking":
+        return (columns.lacking.desc(), *by_name)
+    return by_name
+
+
+def _missing(
+    scored,
+    module_ids: list[str],
+    matching=None,
+    order: str = "name",
+    first: int | None = None,
+    offset: int = 0,
+):
+    """Return those who had not completed everything (of them, those matching), in the order
+    asked for: (kind, user id, name, e-mail, then per module 1 where it is lacking). With first,
+    only so many from the offset, each with their place in that order (the rows of a UNION
+    come in no order)."""
+    text = String(NAME_LENGTH)
+    lacking = [
+        case((and_(scored.c[f"req_{i}"] == 1, scored.c[f"done_{i}"] == 0), 1), else_=0)
+        for i in range(len(module_ids))
+    ]
+    rows = select(
+        literal(MISSING, text).label("kind"),
+        cast(scored.c.user_id, text).label("key"),
+        scored.c.name,
+        scored.c.email,
+        *(flag.label(f"lacking_{i}") for i, flag in enumerate(lacking)),
+    ).where(scored.c.all_done == 0)
+    if matching is not None:
+        rows = rows.where(matching)
+    keys = _SortKeys(scored.c.name, scored.c.email, scored.c.user_id, sum(lacking[1:], lacking[0]))
+    rows = rows.order_by(*_order_by(keys, order))
     if first is None:
         return rows
     # Limited before they are numbered, so that PostgreSQL keeps only the first while sorting
     # (numbering first would sort all of them).
-    kept = rows.add_columns(scored.c.user_id.label("user_id")).limit(first).subquery("kept")
-    return select(
-        *(c for c in kept.c if c.name != "user_id"),
-        func.row_number().over(order_by=(kept.c.name, kept.c.email, kept.c.user_id)),
+    kept = (
+        rows.add_columns(scored.c.user_id.label("user_id"), keys.lacking.label("lacking"))
+        .limit(first)
+        .offset(offset)
+        .subquery("kept")
     )
+    return select(
+        *(c for c in kept.c if c.name not in ("user_id", "lacking")),
+        func.row_number().over(order_by=_order_by(kept.c, order)),
+    )
+
+
+@dataclass(frozen=True)
+class _SortKeys:
+    name: object
+    email: object
+    user_id: object
+    lacking: object
+
+
+def _counted(scored, matching, width: int):
+    """Return the branch counting those who had not completed everything (and match)."""
+    text = String(NAME_LENGTH)
+    none = literal(None, text)
+    rows = select(literal(COUNTED, text), none, none, none, func.count())
+    rows = rows.where(scored.c.all_done == 0)
+    if matching is not None:
+        rows = rows.where(matching)
+    return rows.add_columns(*(literal(0).label(f"pad_{i}") for i in range(width - 1)))
 
 
 def _padded(missing, modules: int, width: int):

@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import date
 
-from flask import Response, render_template, request
+from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -22,10 +22,12 @@ from course_app.learn.services import current_catalog
 from course_app.models import ReminderSent, Requirement
 from course_app.models.base import utcnow
 from course_app.periods import local_date
+from course_app.security_unit import officials as services
 from course_app.security_unit.blueprint import bp, unit_required
-from course_app.security_unit.coverage import DIMENSIONS, coverage
+from course_app.security_unit.coverage import DIMENSIONS, Listing, coverage
 from course_app.security_unit.coverage_chart import chart
 from course_app.security_unit.labels import EXTENT_LABELS, ROLE_LABELS
+from course_app.security_unit.officials_forms import SeatFilterForm
 from course_app.security_unit.requirements_forms import period_label
 from course_app.security_unit.requirements_views import module_titles
 
@@ -47,6 +49,20 @@ class CoverageForm(Form):
 
     period = SelectField(_l("Mandate period"), coerce=int, choices=[])
     as_of = DateField(_l("As of"), validators=[Optional()])
+
+
+class ListForm(SeatFilterForm):
+    """The filters and order of the list of those who have not completed, sent by GET."""
+
+    order = SelectField(_l("Order"), choices=[], default="name")
+
+    def set_choices(self, parties, bodies) -> None:
+        super().set_choices(parties, bodies)
+        self.order.choices = [
+            ("name", _l("By name")),
+            ("email", _l("By e-mail address")),
+            ("lacking", _l("Most modules missing first")),
+        ]
 
 
 def _periods(org_id: int) -> list[int]:
@@ -82,15 +98,64 @@ def _label(dimension: str, group) -> str:
     return group.name or _("None given")
 
 
-MISSING_SHOWN = 500
+PER_PAGE = 100
+# The list's own arguments, kept by its pages and by the exports; a page beyond the last shows
+# the last one, and a huge number cannot overflow the offset.
+LIST_ARGS = ("party", "body", "role", "extent", "order")
+MAX_PAGE = 100_000
 
 
-def _report(missing_limit: int | None = MISSING_SHOWN):
+def _list_form() -> ListForm:
+    form = ListForm(formdata=request.args)
+    org_id = current_user.organisation_id
+    form.set_choices(
+        db.session.execute(services.parties_stmt(org_id)).all(),
+        db.session.execute(services.bodies_stmt(org_id)).all(),
+    )
+    form.validate()
+    if form.order.errors or not form.order.data:
+        form.order.data = "name"
+    return form
+
+
+def _page() -> int:
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+
+
+def _report(missing_limit: int | None):
     form, year, as_of = _chosen()
+    list_form = _list_form()
+    offset = (_page() - 1) * PER_PAGE if missing_limit else 0
+    listing = Listing(list_form.seat_filters(), list_form.order.data, offset)
     order = [m.id for m in current_catalog().modules]
     org_id = current_user.organisation_id
-    report = coverage(org_id, year, as_of, order, missing_limit) if year else None
-    return form, report
+    report = coverage(org_id, year, as_of, order, missing_limit, listing) if year else None
+    return form, list_form, report
+
+
+def _list_args() -> dict[str, str]:
+    return {name: request.args[name] for name in LIST_ARGS if request.args.get(name)}
+
+
+def _page_url(report, page: int) -> str:
+    return url_for(
+        "security_unit.coverage",
+        period=report.election_year,
+        as_of=report.as_of.isoformat(),
+        **_list_args(),
+        page=page,
+        _anchor="not-completed",
+    )
+
+
+def _filter_lines(list_form: ListForm) -> list[str]:
+    """Return "Party: name" and so on for each filter of the list that is chosen."""
+    lines = []
+    for field in (list_form.party, list_form.body, list_form.role, list_form.extent):
+        if field.data and not field.errors:
+            label = {choice.value: choice.label for choice in field.choices}[field.data]
+            lines.append(f"{field.label.text}: {label}")
+    return lines
 
 
 def _on_record(report, export: str | None = None) -> None:
@@ -126,8 +191,10 @@ def _reminder_label(kind: str) -> str:
     return _("%(days)s days before the deadline", days=kind.split("-")[-1])
 
 
-def _render(template: str, form, report):
+def _render(template: str, form, list_form, report):
     total = report.total if report else None
+    last_page = max((report.missing_count + PER_PAGE - 1) // PER_PAGE, 1) if report else 1
+    page = min(_page(), last_page)
     return render_template(
         template,
         form=form,
@@ -139,7 +206,13 @@ def _render(template: str, form, report):
         headings=DIMENSION_HEADINGS,
         label=_label,
         period_label=period_label,
-        missing_shown=MISSING_SHOWN,
+        list_form=list_form,
+        list_args=_list_args(),
+        filtered=any(request.args.get(name) for name in LIST_ARGS[:-1]),
+        page=page,
+        last_page=last_page,
+        previous_url=_page_url(report, page - 1) if page > 1 else None,
+        next_url=_page_url(report, page + 1) if page < last_page else None,
         reminders=_reminders(report),
         reminder_label=_reminder_label,
     )
@@ -149,26 +222,31 @@ def _render(template: str, form, report):
 @unit_required
 def show_coverage():
     """Show how many officials had done the required training by a day, and who had not."""
-    form, report = _report()
+    form, list_form, report = _report(PER_PAGE)
+    if report and report.missing_count and not report.missing:
+        # A page beyond the end of the list (it has become shorter): its last page.
+        last_page = (report.missing_count + PER_PAGE - 1) // PER_PAGE
+        return redirect(_page_url(report, last_page))
     _on_record(report)
-    return _render("security_unit/coverage.html", form, report)
+    return _render("security_unit/coverage.html", form, list_form, report)
 
 
 @bp.get("/coverage/print", endpoint="coverage_print")
 @unit_required
 def print_coverage():
     """Show the report as a page to print for the board (A4): the summary and the curve."""
-    form, report = _report(missing_limit=0)
+    form, list_form, report = _report(missing_limit=0)
     _on_record(report)
-    return _render("security_unit/coverage_print.html", form, report)
+    return _render("security_unit/coverage_print.html", form, list_form, report)
 
 
-def _rows(report) -> tuple[list[list], list[list]]:
+def _rows(report, list_form) -> tuple[list[list], list[list]]:
     """Return the summary's rows and the list's rows, with headings, for the exports."""
     titles = module_titles()
     summary = [
         [_("Mandate period"), period_label(report.election_year)],
         [_("As of"), report.as_of.isoformat()],
+        *([_("The list is filtered"), line] for line in _filter_lines(list_form)),
         [],
         [_("Group"), _("Officials"), _("Completed all"), *(titles[m] for m in report.module_ids)],
     ]
@@ -196,7 +274,7 @@ def _filename(report, extension: str) -> str:
 @unit_required
 def coverage_xlsx():
     """Download the report's summary and the list of who has not completed, as an XLSX file."""
-    _form, report = _report(missing_limit=None)
+    _form, list_form, report = _report(missing_limit=None)
     _on_record(report, "xlsx")
     # Write-only: rows stream to the file instead of being kept as cell objects (50,000 rows).
     workbook = Workbook(write_only=True)
@@ -205,7 +283,7 @@ def coverage_xlsx():
         workbook.create_sheet(_("Not completed")[:31]),
     ]
     if report is not None and report.total is not None:
-        for sheet, rows in zip(sheets, _rows(report), strict=True):
+        for sheet, rows in zip(sheets, _rows(report, list_form), strict=True):
             for row in rows:
                 sheet.append([_safe(v) if isinstance(v, str) else v for v in row])
     out = io.BytesIO()
@@ -227,13 +305,13 @@ def _safe(value) -> str:
 @unit_required
 def coverage_csv():
     """Download the report's summary and the list of who has not completed, as CSV for Excel."""
-    _form, report = _report(missing_limit=None)
+    _form, list_form, report = _report(missing_limit=None)
     _on_record(report, "csv")
     out = io.StringIO()
     out.write("\ufeff")  # Excel reads UTF-8 (Å, Ä, Ö) only with a byte order mark
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     if report is not None and report.total is not None:
-        summary, people = _rows(report)
+        summary, people = _rows(report, list_form)
         for row in [*summary, [], *people]:
             writer.writerow([_safe(v) if isinstance(v, str) else v for v in row])
     return Response(

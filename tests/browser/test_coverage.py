@@ -26,6 +26,10 @@ WORDS = {
         "csv": "CSV",
         "xlsx": "XLSX",
         "print": "En version att skriva ut till styrelsen",
+        "role": "Uppdrag",
+        "order": "Ordning",
+        "show": "Visa listan",
+        "status": "1 förtroendevald hade inte gått klart",
     },
     "en": {
         "menu": "Coverage",
@@ -33,6 +37,10 @@ WORDS = {
         "csv": "CSV",
         "xlsx": "XLSX",
         "print": "A version to print for the board",
+        "role": "Role",
+        "order": "Order",
+        "show": "Show the list",
+        "status": "1 official had not completed",
     },
 }
 
@@ -64,6 +72,14 @@ def test_the_security_unit_reads_and_downloads_the_coverage_report(new_page, liv
     check_page(page)
     click_and_wait(page, page.get_by_role("link", name=words["deadline"]))
     assert "as_of=2027-04-13" in page.url
+    check_page(page)
+    # The list, filtered by role and sorted, keeps the day; the downloads keep the filter.
+    page.get_by_label(words["role"], exact=True).select_option("ordinarie")
+    page.get_by_label(words["order"]).select_option("lacking")
+    click_and_wait(page, page.get_by_role("button", name=words["show"]))
+    assert "as_of=2027-04-13" in page.url and "role=ordinarie" in page.url
+    expect(page.get_by_role("status")).to_contain_text(words["status"])
+    expect(page.get_by_role("cell", name=official.email)).to_be_visible()
     check_page(page)
     with page.expect_download() as download:
         page.get_by_role("link", name=words["csv"]).click()

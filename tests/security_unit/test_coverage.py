@@ -7,20 +7,25 @@ import io
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select
 
 from course_app.extensions import db
 from course_app.learn.services import current_catalog
 from course_app.models import (
     AssignmentRole,
     Audience,
+    Body,
     Extent,
     ModuleCompletion,
+    Party,
     Permission,
     QuizAttempt,
     ReflectionNote,
     User,
 )
-from course_app.security_unit.coverage import coverage
+from course_app.security_unit import coverage_views
+from course_app.security_unit.coverage import DIMENSIONS, Listing, coverage
+from course_app.security_unit.officials import Filters
 
 ORG_MODULE, INCIDENT, PERSONAL = "organisation", "om-nagot-hander", "personlig-sakerhet"
 ORDER = [ORG_MODULE, "demokratiska-samtalet", INCIDENT, "sexistiskt-hot", PERSONAL]
@@ -294,3 +299,134 @@ def test_the_pages_first_of_the_list_are_the_exports_first(
     names = [person.name for person in everyone]
     assert names.index("Ahlin") < names.index("Berg") < names.index("Zorn")
     assert all(person.missing for person in everyone)
+
+
+def _ids(app, model, org):
+    with app.app_context():
+        return {
+            r.name: r.id for r in db.session.scalars(select(model).filter_by(organisation_id=org))
+        }
+
+
+def _listed(app, org, day=TODAY, **listing):
+    with app.app_context():
+        report = coverage(org, 2026, day, ORDER, listing=Listing(**listing))
+    return [person.name for person in report.missing], report.missing_count
+
+
+def test_the_list_is_filtered_by_an_assignment_counted_on_the_day(app, roster):
+    org, _people = roster
+    party, body = _ids(app, Party, org), _ids(app, Body, org)
+    assert _listed(app, org) == (["Bo", "Cecilia", "Fatima"], 3)
+    assert _listed(app, org, filters=Filters(party_id=party["Partiet B"])) == (
+        ["Cecilia", "Fatima"],
+        2,
+    )
+    # Both conditions on one assignment: Bo sits on KS for A; Fatima on KS for B.
+    on_ks = Filters(party_id=party["Partiet A"], body_id=body[KS])
+    assert _listed(app, org, filters=on_ks) == (["Bo"], 1)
+    assert _listed(app, org, filters=Filters(role=AssignmentRole.ORDFORANDE)) == (["Bo"], 1)
+    assert _listed(app, org, filters=Filters(role=AssignmentRole.ERSATTARE)) == (["Cecilia"], 1)
+    # Erik's seat for B starts after the day; David's ended before it.
+    assert "Erik" in _listed(app, org, DEADLINE, filters=Filters(party_id=party["Partiet B"]))[0]
+    assert _listed(app, org, filters=Filters(party_id=party["Partiet A"], body_id=body[FM])) == (
+        ["Bo"],
+        1,
+    )
+
+
+def test_a_filter_by_one_group_lists_the_groups_officials_who_have_not_completed(app, roster):
+    """The list filtered by a group holds as many as that group's line says lack something."""
+    org, _people = roster
+    report = _report(app, org, TODAY)
+    for dimension in DIMENSIONS:
+        for group in report.breakdowns[dimension]:
+            if dimension in ("party", "body"):
+                filters = Filters(**{f"{dimension}_id": group.key})
+            else:
+                enum = AssignmentRole if dimension == "role" else Extent
+                filters = Filters(**{dimension: enum(group.key)})
+            names, count = _listed(app, org, filters=filters)
+            assert count == len(names) == group.officials - group.all_done, (dimension, group)
+
+
+def test_the_list_sorts_by_name_e_mail_or_what_is_lacking(app, roster, create_user):
+    org, people = roster
+    with app.app_context():
+        db.session.get(User, people["b"].id).email = "zeta@kommun.se"
+        db.session.commit()
+    assert _listed(app, org)[0] == ["Bo", "Cecilia", "Fatima"]
+    assert _listed(app, org, order="email")[0] == ["Cecilia", "Fatima", "Bo"]
+    # Cecilia lacks two modules; Bo and Fatima one each, then by name.
+    assert _listed(app, org, order="lacking")[0] == ["Cecilia", "Bo", "Fatima"]
+    with app.app_context():
+        everyone = coverage(org, 2026, TODAY, ORDER, None, Listing(order="lacking")).missing
+    assert [person.name for person in everyone] == ["Cecilia", "Bo", "Fatima"]
+
+
+def test_the_list_is_paged_without_gaps_or_overlaps(app, roster, create_user, create_assignment):
+    org, _people = roster
+    for n in range(4):
+        create_assignment(create_user(org=org, email=f"sida{n}@kommun.se"), KS, "Partiet C")
+    with app.app_context():
+        everyone = coverage(org, 2026, TODAY, ORDER, None, Listing(order="email")).missing
+        pages = [
+            coverage(org, 2026, TODAY, ORDER, 3, Listing(order="email", offset=offset))
+            for offset in (0, 3, 6)
+        ]
+    assert [len(p.missing) for p in pages] == [3, 3, 1]
+    assert {p.missing_count for p in pages} == {7}
+    assert [person for p in pages for person in p.missing] == everyone
+
+
+def test_the_page_filters_sorts_and_pages_the_list(
+    app, client, roster, create_user, create_assignment, login_as, monkeypatch
+):
+    org, _people = roster
+    for n in range(3):
+        create_assignment(create_user(org=org, email=f"sida{n}@kommun.se"), KS, "Partiet B")
+    party = _ids(app, Party, org)["Partiet B"]
+    unit = create_user(permissions=(Permission.SECURITY_UNIT,), org=org)
+    monkeypatch.setattr(coverage_views, "PER_PAGE", 2)
+    query = f"?period=2026&as_of=2026-11-24&party={party}&order=email"
+    html = _page(client, login_as, unit, query).get_data(as_text=True)
+    assert "5 förtroendevalda hade inte gått klart alla obligatoriska moduler." in html
+    assert "Sida 1 av 3." in html
+    assert "cecilia@kommun.se" in html and "fatima@kommun.se" in html
+    assert "bo@kommun.se" not in html and "sida0@kommun.se" not in html
+    assert f'<option selected value="{party}">Partiet B</option>' in html
+    # The exports and the next page keep the filter and the order.
+    assert (
+        f"coverage.csv?period=2026&amp;as_of=2026-11-24&amp;party={party}&amp;order=email" in html
+    )
+    third = client.get(f"/security-unit/coverage{query}&page=3").get_data(as_text=True)
+    assert "sida2@kommun.se" in third and "cecilia@kommun.se" not in third
+    # A page beyond the end goes to the last one.
+    beyond = client.get(f"/security-unit/coverage{query}&page=99")
+    assert beyond.status_code == 302 and "page=3" in beyond.headers["Location"]
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(f"/security-unit/coverage.csv{query}").get_data(as_text=True)),
+            delimiter=";",
+        )
+    )
+    assert ["Listan är filtrerad", "Parti: Partiet B"] in rows
+    assert ["Alla förtroendevalda", "7", "1", "3", "2", "0"] in rows  # the whole summary
+    emails = [row[1] for row in rows if len(row) == 3][1:]
+    assert emails == ["cecilia@kommun.se", "fatima@kommun.se"] + [
+        f"sida{n}@kommun.se" for n in range(3)
+    ]
+
+
+def test_a_party_of_another_organisation_does_not_filter_the_list(
+    app, client, roster, create_org, create_user, create_assignment, login_as
+):
+    org, _people = roster
+    stranger = create_user(org=create_org(), email="annan@kommun.se")
+    create_assignment(stranger, FM, "Främmande partiet")
+    foreign = _ids(app, Party, stranger.organisation_id)["Främmande partiet"]
+    unit = create_user(permissions=(Permission.SECURITY_UNIT,), org=org)
+    html = _page(client, login_as, unit, f"?period=2026&as_of=2026-11-24&party={foreign}")
+    text = html.get_data(as_text=True)
+    assert "3 förtroendevalda hade inte gått klart" in text  # not a choice: ignored
+    assert "annan@kommun.se" not in text and "Främmande partiet" not in text

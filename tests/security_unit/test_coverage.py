@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 from datetime import UTC, date, datetime
 
 import pytest
@@ -430,3 +431,51 @@ def test_a_party_of_another_organisation_does_not_filter_the_list(
     text = html.get_data(as_text=True)
     assert "3 förtroendevalda hade inte gått klart" in text  # not a choice: ignored
     assert "annan@kommun.se" not in text and "Främmande partiet" not in text
+
+
+def test_groups_of_officials_with_one_to_four_seats_match_a_count_seat_by_seat(
+    app, create_org, create_user, create_assignment, create_requirement
+):
+    """A random roster (fixed seed): officials with one to four seats in office, some without
+    a party or a body, some seats ended; each group's numbers checked against a count done
+    official by official in Python."""
+    rng = random.Random(18)
+    org = create_org()
+    create_requirement(org, [ORG_MODULE, INCIDENT], 2026, date(2026, 1, 1), DEADLINE)
+    parties, bodies = ["P1", "P2", "P3", None], [FM, KS, "Valnämnden", None]
+    roles, extents = [AssignmentRole.ORDINARIE, AssignmentRole.ERSATTARE], list(Extent)
+    expected_seats: dict[int, list[tuple]] = {}
+    done: dict[int, set[str]] = {}
+    for n in range(40):
+        user = create_user(org=org, email=f"slump{n}@kommun.se")
+        for _ in range(rng.choice([1, 1, 2, 2, 3, 4])):
+            seat = (rng.choice(parties), rng.choice(bodies), rng.choice(roles), rng.choice(extents))
+            ended = rng.random() < 0.15
+            create_assignment(
+                user, seat[1], seat[0], seat[2], seat[3],
+                ends_on=date(2026, 6, 30) if ended else None,
+            )  # fmt: skip
+            if not ended:
+                expected_seats.setdefault(user.id, []).append(seat)
+        done[user.id] = set()
+        for module in (ORG_MODULE, INCIDENT):
+            if rng.random() < 0.6:
+                _done(app, user, module, date(2026, 5, 1))
+                done[user.id].add(module)
+    report = _report(app, org, TODAY)
+    assert report.total.officials == len(expected_seats)
+    for index, dimension in enumerate(DIMENSIONS):
+        expected: dict[object, list[int]] = {}
+        for user_id, seats in expected_seats.items():
+            for value in {seat[index] for seat in seats}:
+                counts = expected.setdefault(getattr(value, "value", value), [0, 0, 0])
+                counts[0] += 1
+                counts[1] += done[user_id] == {ORG_MODULE, INCIDENT}
+                counts[2] += ORG_MODULE in done[user_id]
+        found = {
+            (g.name if dimension in ("party", "body") else g.key): [
+                g.officials, g.all_done, g.modules[ORG_MODULE].completed
+            ]
+            for g in report.breakdowns[dimension]
+        }  # fmt: skip
+        assert found == expected, dimension

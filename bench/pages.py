@@ -65,6 +65,20 @@ def _fresh_database(sqlite: bool, folder: Path) -> str:
     return url.render_as_string(hide_password=False)
 
 
+def _analyze(database_url: str) -> None:
+    """Give the planner the statistics a database in use has.
+
+    Autovacuum analyzes a table only after 50 rows and a tenth of it have changed, so the demo's
+    small tables would be planned from guesses for as long as the benchmark runs, where an
+    organisation's real roster has been analyzed long before: PostgreSQL then read the whole
+    users table for the party contacts, and spent about 0.25 ms more per signed-in step page.
+    """
+    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("ANALYZE" if database_url.startswith("sqlite") else "VACUUM ANALYZE"))
+    engine.dispose()
+
+
 def _environment(database_url: str) -> dict[str, str]:
     return {
         **os.environ,
@@ -202,6 +216,7 @@ def main() -> None:
         env = _environment(database_url)
         _flask(env, "db", "upgrade")
         _flask(env, "demo-data")
+        _analyze(database_url)
         app = stack.enter_context(
             _gunicorn("course_app:create_app()", env, args.workers, folder / "app.log")
         )

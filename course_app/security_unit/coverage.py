@@ -30,6 +30,7 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    not_,
     or_,
     select,
     true,
@@ -158,59 +159,56 @@ def _in_scope(org_id: int, as_of: date, requirements):
     return and_(Assignment.organisation_id == org_id, in_office_on(as_of), applies_any)
 
 
-def _officials(org_id: int, as_of: date, requirements, module_ids: list[str]):
-    """Return the officials in scope, one row each: per module, when completions count from."""
-    columns = [
-        func.max(_since_column(m, requirements)).label(f"since_{i}")
-        for i, m in enumerate(module_ids)
-    ]
-    # How many seats each official holds in scope and, what counts for those with one, its values.
-    seat = [func.count().label("seats")]
+def _counts_from(module_id: str, requirements: Sequence[Requirement]) -> list[datetime]:
+    """Return the moments from which the requirements asking for the module count completions
+    (one per distinct counts-from date; usually one in all)."""
+    asking = {start_of_day_utc(r.counts_from) for r in requirements if module_id in r.module_ids}
+    return sorted(asking)
+
+
+def _firsts(org_id: int, as_of: date, requirements, module_ids: list[str], until: datetime):
+    """Return the officials in scope, one row each: per module, when completions count from
+    and the first completion that counts (or NULL), and their seats in scope.
+
+    One join of their seats with their completions from the earliest moment any of them counts
+    from to until, grouped by official (a completion comes once per seat, which changes no
+    first). Per module, the first completion from each moment it counts from is kept, and the
+    official's own moment picks one: the moment is known only once all their seats are seen.
+    Grouped by the seats' own user_id, so that PostgreSQL expects as many officials as there
+    are and plans the rest of the report for that many.
+    """
+    completion = ModuleCompletion
+    moments = [_counts_from(m, requirements) for m in module_ids]
+    since = [func.max(_since_column(m, requirements)) for m in module_ids]
+    firsts = []
+    for i, module_id in enumerate(module_ids):
+        picks = []
+        for moment in moments[i]:
+            counts = and_(completion.module_id == module_id, completion.completed_at >= moment)
+            first = func.min(case((counts, completion.completed_at), else_=None))
+            picks.append((since[i] == moment, first))
+        firsts.append(case(*picks, else_=None).label(f"first_{i}"))
+    # Whether an official holds several seats in scope and, for those with one, its values.
+    # (A truth value, not a number: PostgreSQL expects half of the officials on each side of a
+    # test of it, rather than almost none, and groups and joins them by hashing.)
+    seat = [(func.min(Assignment.id) != func.max(Assignment.id)).label("several")]
     seat += [func.max(c).label(f"seat_{d}") for d, c in _DIMENSION_COLUMNS.items()]
+    window = and_(
+        completion.user_id == Assignment.user_id,
+        completion.module_id.in_(module_ids),
+        completion.completed_at >= min(itertools.chain(*moments)),
+        completion.completed_at < until,
+    )
     return (
-        select(Assignment.user_id.label("user_id"), *columns, *seat)
+        select(
+            Assignment.user_id.label("user_id"),
+            *(s.label(f"since_{i}") for i, s in enumerate(since)),
+            *firsts,
+            *seat,
+        )
+        .outerjoin(completion, window)
         .where(_in_scope(org_id, as_of, requirements))
         .group_by(Assignment.user_id)
-    ).cte("officials")
-
-
-def _firsts(officials, module_ids: list[str], since: datetime, until: datetime):
-    """Return per official the first completion of each module that counts (or NULL), with
-    their seats in scope.
-
-    One pass over the officials' completions from since (the earliest moment any of them
-    counts from) to until (a join and a grouping), not a look-up per official and module.
-    """
-    window = and_(
-        ModuleCompletion.user_id == officials.c.user_id,
-        ModuleCompletion.module_id.in_(module_ids),
-        ModuleCompletion.completed_at >= since,
-        ModuleCompletion.completed_at < until,
-    )
-    counts_from = [officials.c[f"since_{i}"] for i in range(len(module_ids))]
-    firsts = [
-        func.min(
-            case(
-                (
-                    and_(
-                        ModuleCompletion.module_id == module_id,
-                        ModuleCompletion.completed_at >= counts_from[i],
-                    ),
-                    ModuleCompletion.completed_at,
-                ),
-                else_=None,
-            )
-        ).label(f"first_{i}")
-        for i, module_id in enumerate(module_ids)
-    ]
-    # One row per official already: MAX() only carries their columns through the grouping by
-    # official. (Grouping by those columns as well had PostgreSQL expect a tenth of the rows.)
-    carried = [func.max(c).label(f"since_{i}") for i, c in enumerate(counts_from)]
-    carried += [func.max(officials.c[n]).label(n) for n in _SEAT_COLUMNS]
-    return (
-        select(officials.c.user_id, *carried, *firsts)
-        .outerjoin(ModuleCompletion, window)
-        .group_by(officials.c.user_id)
     ).cte("firsts")
 
 
@@ -302,7 +300,7 @@ _DIMENSION_COLUMNS = {
     "extent": Assignment.extent,
 }
 _NAMES = {"party": Party, "body": Body}
-_SEAT_COLUMNS = ("seats", *(f"seat_{d}" for d in DIMENSIONS))
+_SEAT_COLUMNS = ("several", *(f"seat_{d}" for d in DIMENSIONS))
 
 
 def _dimension_key(dimension: str, column, text) -> tuple:
@@ -331,7 +329,7 @@ def _branches(org_id, as_of, requirements, scored, module_ids, days):
     branches.append(_curve(scored, module_ids, days, text))
     sums = [c.label(f"sum_{i}") for i, c in enumerate(_sums(scored, module_ids))]
     seat = [scored.c[f"seat_{d}"] for d in DIMENSIONS]
-    combos = select(*seat, *sums).where(scored.c.seats == 1).group_by(*seat).cte("combos")
+    combos = select(*seat, *sums).where(not_(scored.c.several)).group_by(*seat).cte("combos")
     parts = []
     for dimension in DIMENSIONS:
         column = combos.c[f"seat_{dimension}"]
@@ -348,7 +346,7 @@ def _branches(org_id, as_of, requirements, scored, module_ids, days):
     several = (
         select(Assignment.user_id, *_DIMENSION_COLUMNS.values(), *scores)
         .join(scored, scored.c.user_id == Assignment.user_id)
-        .where(_in_scope(org_id, as_of, requirements), scored.c.seats > 1)
+        .where(_in_scope(org_id, as_of, requirements), scored.c.several)
         .cte("several")
     )
     pairs = []
@@ -417,9 +415,7 @@ def coverage(
         # Scoring tens of thousands of officials needs more than the default 4 MB for its
         # hash tables and sorts, which would otherwise spill to disk; for this transaction only.
         db.session.execute(sql(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
-    officials = _officials(org_id, as_of, requirements, module_ids)
-    since = start_of_day_utc(min(r.counts_from for r in requirements))
-    scored = _scored(_firsts(officials, module_ids, since, until), module_ids)
+    scored = _scored(_firsts(org_id, as_of, requirements, module_ids, until), module_ids)
     days = curve_days(election_year, as_of)
     branches = _branches(org_id, as_of, requirements, scored, module_ids, days)
     matching = _matching(org_id, as_of, requirements, scored, listing.filters)

@@ -479,3 +479,39 @@ def test_groups_of_officials_with_one_to_four_seats_match_a_count_seat_by_seat(
             for g in report.breakdowns[dimension]
         }  # fmt: skip
         assert found == expected, dimension
+
+
+def test_a_module_asked_from_two_dates_counts_from_the_later_for_those_both_ask(
+    app, create_org, create_user, create_assignment, create_requirement
+):
+    """Everyone must do the module from 1 January; the full-time officials from 1 June: for
+    them a completion in March no longer counts, one in July does."""
+    org = create_org()
+    create_requirement(org, [ORG_MODULE], 2026, date(2026, 1, 1), DEADLINE)
+    create_requirement(
+        org, [ORG_MODULE], 2026, date(2026, 6, 1), DEADLINE, audience=Audience.KL_18A
+    )
+    people = {}
+    for name, extent in [("Kerstin", Extent.FRITID), ("Lars", Extent.HELTID),
+                         ("Maja", Extent.HELTID)]:  # fmt: skip
+        people[name] = user = create_user(org=org, email=f"{name.lower()}@kommun.se")
+        create_assignment(user, FM, "Partiet A", extent=extent)
+        with app.app_context():
+            db.session.get(User, user.id).name = name
+            db.session.commit()
+    for name in people:
+        _done(app, people[name], ORG_MODULE, date(2026, 3, 1))
+    with app.app_context():  # done again, for the period counting from 1 June
+        db.session.add(
+            ModuleCompletion(
+                user_id=people["Lars"].id, module_id=ORG_MODULE, module_version="v",
+                counts_from=date(2026, 6, 1), completed_at=datetime(2026, 7, 1, 12, tzinfo=UTC),
+            )
+        )  # fmt: skip
+        db.session.commit()
+    report = _report(app, org, TODAY)
+    assert (report.total.officials, report.total.all_done) == (3, 2)
+    assert [(m.name, m.missing) for m in report.missing] == [("Maja", (ORG_MODULE,))]
+    assert [day for day, done in report.curve if done == 2][:1] == [
+        day for day, _ in report.curve if day >= date(2026, 7, 1)
+    ][:1]

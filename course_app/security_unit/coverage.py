@@ -166,6 +166,16 @@ def _counts_from(module_id: str, requirements: Sequence[Requirement]) -> list[da
     return sorted(asking)
 
 
+def _asked_of_everyone(module_id: str, requirements: Sequence[Requirement]) -> bool:
+    """Return True if every requirement asking for the module applies to every assignment."""
+    return all(
+        r.audience == Audience.ALL
+        or (r.audience != Audience.KL_18A and not r.roles and not r.extents)
+        for r in requirements
+        if module_id in r.module_ids
+    )
+
+
 def _firsts(org_id: int, as_of: date, requirements, module_ids: list[str], until: datetime):
     """Return the officials in scope, one row each: per module, when completions count from
     and the first completion that counts (or NULL), and their seats in scope.
@@ -179,15 +189,21 @@ def _firsts(org_id: int, as_of: date, requirements, module_ids: list[str], until
     """
     completion = ModuleCompletion
     moments = [_counts_from(m, requirements) for m in module_ids]
-    since = [func.max(_since_column(m, requirements)) for m in module_ids]
-    firsts = []
+    since, firsts = [], []
     for i, module_id in enumerate(module_ids):
         picks = []
         for moment in moments[i]:
             counts = and_(completion.module_id == module_id, completion.completed_at >= moment)
-            first = func.min(case((counts, completion.completed_at), else_=None))
-            picks.append((since[i] == moment, first))
-        firsts.append(case(*picks, else_=None).label(f"first_{i}"))
+            picks.append((moment, func.min(case((counts, completion.completed_at), else_=None))))
+        if _asked_of_everyone(module_id, requirements):
+            # The same moment for every official: the latest of them (the stricter reading).
+            moment, first = picks[-1]
+            since.append(literal(moment, completion.completed_at.type))
+            firsts.append(first.label(f"first_{i}"))
+            continue
+        since.append(func.max(_since_column(module_id, requirements)))
+        picked = ((since[i] == moment, first) for moment, first in picks)
+        firsts.append(case(*picked, else_=None).label(f"first_{i}"))
     # Whether an official holds several seats in scope and, for those with one, its values.
     # (A truth value, not a number: PostgreSQL expects half of the officials on each side of a
     # test of it, rather than almost none, and groups and joins them by hashing.)

@@ -25,7 +25,7 @@ from course_app.models import (
     User,
 )
 from course_app.security_unit import coverage_views
-from course_app.security_unit.coverage import DIMENSIONS, Listing, coverage
+from course_app.security_unit.coverage import DIMENSIONS, Counts, Listing, coverage
 from course_app.security_unit.officials import Filters
 
 ORG_MODULE, INCIDENT, PERSONAL = "organisation", "om-nagot-hander", "personlig-sakerhet"
@@ -515,3 +515,19 @@ def test_a_module_asked_from_two_dates_counts_from_the_later_for_those_both_ask(
     assert [day for day, done in report.curve if done == 2][:1] == [
         day for day, _ in report.curve if day >= date(2026, 7, 1)
     ][:1]
+
+
+def test_a_module_asked_of_everyone_from_two_dates_counts_from_the_later(
+    app, create_org, create_user, create_assignment, create_requirement
+):
+    org = create_org()
+    create_requirement(org, [ORG_MODULE], 2026, date(2026, 1, 1), DEADLINE)
+    create_requirement(org, [ORG_MODULE, INCIDENT], 2026, date(2026, 6, 1), DEADLINE)
+    early, late = (create_user(org=org, email=f"{n}@kommun.se") for n in ("tidig", "sen"))
+    for user, day in ((early, date(2026, 3, 1)), (late, date(2026, 7, 1))):
+        create_assignment(user, FM, "Partiet A")
+        _done(app, user, ORG_MODULE, day)
+    report = _report(app, org, TODAY)
+    assert report.total.modules[ORG_MODULE] == Counts(2, 1)
+    assert [m.email for m in report.missing] == ["sen@kommun.se", "tidig@kommun.se"]
+    assert [m.missing for m in report.missing] == [(INCIDENT,), (ORG_MODULE, INCIDENT)]

@@ -2,9 +2,10 @@
 apply, how many had completed each required module, and all of them, by that day.
 
 Computed in the database in two queries whatever the number of officials: the period's
-requirements; then the totals, the breakdowns (party, body, role, extent), the weekly curve and
-the first of those who have not completed, together (one UNION ALL over the officials scored
-once). The exports, which list every one of those, read that list in a third query. The
+requirements; then the totals, the breakdowns (party, body, role, extent), the weekly curve, a
+page of those who have not completed (filtered by their seats, in an order) and how many they
+are, together (one UNION ALL over the officials scored once). The exports, which list every one
+of those, read that list in a third query. The
 requirements of a period are few; each becomes a condition on an assignment, and each module a
 column of flags per official.
 

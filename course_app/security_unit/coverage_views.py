@@ -24,7 +24,7 @@ from course_app.models.base import utcnow
 from course_app.periods import local_date
 from course_app.security_unit import officials as services
 from course_app.security_unit.blueprint import bp, unit_required
-from course_app.security_unit.coverage import DIMENSIONS, Listing, coverage
+from course_app.security_unit.coverage import DIMENSIONS, ORDERS, Listing, coverage
 from course_app.security_unit.coverage_chart import chart
 from course_app.security_unit.labels import EXTENT_LABELS, ROLE_LABELS
 from course_app.security_unit.officials_forms import SeatFilterForm
@@ -36,6 +36,11 @@ DIMENSION_HEADINGS = {
     "body": _l("By body"),
     "role": _l("By role"),
     "extent": _l("By extent"),
+}
+ORDER_LABELS = {
+    "name": _l("By name"),
+    "email": _l("By e-mail address"),
+    "lacking": _l("Most modules missing first"),
 }
 # A cell that a spreadsheet would read as a formula starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -58,11 +63,7 @@ class ListForm(SeatFilterForm):
 
     def set_choices(self, parties, bodies) -> None:
         super().set_choices(parties, bodies)
-        self.order.choices = [
-            ("name", _l("By name")),
-            ("email", _l("By e-mail address")),
-            ("lacking", _l("Most modules missing first")),
-        ]
+        self.order.choices = [(order, ORDER_LABELS[order]) for order in ORDERS]
 
 
 def _periods(org_id: int) -> list[int]:

@@ -102,7 +102,8 @@ def _label(dimension: str, group) -> str:
 PER_PAGE = 100
 # The list's own arguments, kept by its pages and by the exports; a page beyond the last shows
 # the last one, and a huge number cannot overflow the offset.
-LIST_ARGS = ("party", "body", "role", "extent", "order")
+SEAT_ARGS = ("party", "body", "role", "extent")
+LIST_ARGS = (*SEAT_ARGS, "order")
 MAX_PAGE = 100_000
 
 
@@ -152,7 +153,7 @@ def _page_url(report, page: int) -> str:
 def _filter_lines(list_form: ListForm) -> list[str]:
     """Return "Party: name" and so on for each filter of the list that is chosen."""
     lines = []
-    for field in (list_form.party, list_form.body, list_form.role, list_form.extent):
+    for field in (list_form[name] for name in SEAT_ARGS):
         if field.data and not field.errors:
             label = {choice.value: choice.label for choice in field.choices}[field.data]
             lines.append(f"{field.label.text}: {label}")
@@ -209,7 +210,7 @@ def _render(template: str, form, list_form, report):
         period_label=period_label,
         list_form=list_form,
         list_args=_list_args(),
-        filtered=any(request.args.get(name) for name in LIST_ARGS[:-1]),
+        filtered=bool(_filter_lines(list_form)),  # only filters that are choices count
         page=page,
         last_page=last_page,
         previous_url=_page_url(report, page - 1) if page > 1 else None,

@@ -396,6 +396,7 @@ def test_the_page_filters_sorts_and_pages_the_list(
     assert "cecilia@kommun.se" in html and "fatima@kommun.se" in html
     assert "bo@kommun.se" not in html and "sida0@kommun.se" not in html
     assert f'<option selected value="{party}">Partiet B</option>' in html
+    assert "Rensa filtren" in html and "Filerna innehåller listan filtrerad som nedan" in html
     # The exports and the next page keep the filter and the order.
     assert (
         f"coverage.csv?period=2026&amp;as_of=2026-11-24&amp;party={party}&amp;order=email" in html
@@ -430,6 +431,7 @@ def test_a_party_of_another_organisation_does_not_filter_the_list(
     html = _page(client, login_as, unit, f"?period=2026&as_of=2026-11-24&party={foreign}")
     text = html.get_data(as_text=True)
     assert "3 förtroendevalda hade inte gått klart" in text  # not a choice: ignored
+    assert "Rensa filtren" not in text and "filtrerad som nedan" not in text
     assert "annan@kommun.se" not in text and "Främmande partiet" not in text
 
 

@@ -241,31 +241,28 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 REPORT_WORK_MEM = "32MB"
 
 
-def _scored(firsts, module_ids: list[str]):
-    """Return per official: name and e-mail (for the list of who is missing), seats, req_i and
-    done_i per module, all_done and when all was done."""
+def _scored(firsts, module_ids: list[str], names: bool = True):
+    """Return per official: name and e-mail (for the list of who is missing; without names,
+    not read), seats, req_i and done_i per module, all_done and when all was done."""
     moment = ModuleCompletion.__table__.c.completed_at.type
     required = [firsts.c[f"since_{i}"].is_not(None) for i in range(len(module_ids))]
     first = [firsts.c[f"first_{i}"] for i in range(len(module_ids))]
     done = [and_(r, f.is_not(None)) for r, f in zip(required, first, strict=True)]
     lacking = or_(*(and_(r, f.is_(None)) for r, f in zip(required, first, strict=True)))
     epoch = literal(EPOCH, moment)
-    return (
-        select(
-            firsts.c.user_id,
-            User.name,
-            User.email,
-            *(firsts.c[n] for n in _SEAT_COLUMNS),
-            *(case((r, 1), else_=0).label(f"req_{i}") for i, r in enumerate(required)),
-            *(case((d, 1), else_=0).label(f"done_{i}") for i, d in enumerate(done)),
-            case((lacking, 0), else_=1).label("all_done"),
-            case((lacking, None), else_=_latest(*(func.coalesce(f, epoch) for f in first))).label(
-                "all_done_at"
-            ),
-        )
-        .join(User, User.id == firsts.c.user_id)
-        .cte("scored")
+    scores = select(
+        firsts.c.user_id,
+        *(firsts.c[n] for n in _SEAT_COLUMNS),
+        *(case((r, 1), else_=0).label(f"req_{i}") for i, r in enumerate(required)),
+        *(case((d, 1), else_=0).label(f"done_{i}") for i, d in enumerate(done)),
+        case((lacking, 0), else_=1).label("all_done"),
+        case((lacking, None), else_=_latest(*(func.coalesce(f, epoch) for f in first))).label(
+            "all_done_at"
+        ),
     )
+    if names:
+        scores = scores.add_columns(User.name, User.email).join(User, User.id == firsts.c.user_id)
+    return scores.cte("scored")
 
 
 def _sums(scored, module_ids: list[str]) -> list:
@@ -432,7 +429,8 @@ def coverage(
         # Scoring tens of thousands of officials needs more than the default 4 MB for its
         # hash tables and sorts, which would otherwise spill to disk; for this transaction only.
         db.session.execute(sql(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
-    scored = _scored(_firsts(org_id, as_of, requirements, module_ids, until), module_ids)
+    firsts = _firsts(org_id, as_of, requirements, module_ids, until)
+    scored = _scored(firsts, module_ids, names=missing_limit != 0)  # the print view lists none
     days = curve_days(election_year, as_of)
     branches = _branches(org_id, as_of, requirements, scored, module_ids, days)
     matching = _matching(org_id, as_of, requirements, scored, listing.filters)

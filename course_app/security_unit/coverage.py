@@ -241,9 +241,13 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 REPORT_WORK_MEM = "32MB"
 
 
-def _scored(firsts, module_ids: list[str], names: bool = True):
-    """Return per official: name and e-mail (for the list of who is missing; without names,
-    not read), seats, req_i and done_i per module, all_done and when all was done."""
+def _scored(firsts, module_ids: list[str]):
+    """Return per official: seats, req_i and done_i per module, all_done and when all was done,
+    and lacking (not all done, as a truth value: PostgreSQL then expects half of them to lack
+    something, not almost none, and joins their names to the list by hashing).
+
+    Names come only with the list of who is missing: carried by every official through each
+    reading of the scores, they cost more than that join."""
     moment = ModuleCompletion.__table__.c.completed_at.type
     required = [firsts.c[f"since_{i}"].is_not(None) for i in range(len(module_ids))]
     first = [firsts.c[f"first_{i}"] for i in range(len(module_ids))]
@@ -259,9 +263,8 @@ def _scored(firsts, module_ids: list[str], names: bool = True):
         case((lacking, None), else_=_latest(*(func.coalesce(f, epoch) for f in first))).label(
             "all_done_at"
         ),
+        lacking.label("lacking"),
     )
-    if names:
-        scores = scores.add_columns(User.name, User.email).join(User, User.id == firsts.c.user_id)
     return scores.cte("scored")
 
 
@@ -429,8 +432,7 @@ def coverage(
         # Scoring tens of thousands of officials needs more than the default 4 MB for its
         # hash tables and sorts, which would otherwise spill to disk; for this transaction only.
         db.session.execute(sql(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
-    firsts = _firsts(org_id, as_of, requirements, module_ids, until)
-    scored = _scored(firsts, module_ids, names=missing_limit != 0)  # the print view lists none
+    scored = _scored(_firsts(org_id, as_of, requirements, module_ids, until), module_ids)
     days = curve_days(election_year, as_of)
     branches = _branches(org_id, as_of, requirements, scored, module_ids, days)
     matching = _matching(org_id, as_of, requirements, scored, listing.filters)
@@ -539,16 +541,20 @@ def _missing(
         case((and_(scored.c[f"req_{i}"] == 1, scored.c[f"done_{i}"] == 0), 1), else_=0)
         for i in range(len(module_ids))
     ]
-    rows = select(
-        literal(MISSING, text).label("kind"),
-        cast(scored.c.user_id, text).label("key"),
-        scored.c.name,
-        scored.c.email,
-        *(flag.label(f"lacking_{i}") for i, flag in enumerate(lacking)),
-    ).where(scored.c.all_done == 0)
+    rows = (
+        select(
+            literal(MISSING, text).label("kind"),
+            cast(scored.c.user_id, text).label("key"),
+            User.name,
+            User.email,
+            *(flag.label(f"lacking_{i}") for i, flag in enumerate(lacking)),
+        )
+        .join(User, User.id == scored.c.user_id)
+        .where(scored.c.lacking)
+    )
     if matching is not None:
         rows = rows.where(matching)
-    keys = _SortKeys(scored.c.name, scored.c.email, scored.c.user_id, sum(lacking[1:], lacking[0]))
+    keys = _SortKeys(User.name, User.email, scored.c.user_id, sum(lacking[1:], lacking[0]))
     rows = rows.order_by(*_order_by(keys, order))
     if first is None:
         return rows
@@ -579,7 +585,7 @@ def _counted(scored, matching, width: int):
     text = String(NAME_LENGTH)
     none = literal(None, text)
     rows = select(literal(COUNTED, text), none, none, none, func.count())
-    rows = rows.where(scored.c.all_done == 0)
+    rows = rows.where(scored.c.lacking)
     if matching is not None:
         rows = rows.where(matching)
     return rows.add_columns(*(literal(0).label(f"pad_{i}") for i in range(width - 1)))

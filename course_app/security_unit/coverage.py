@@ -520,7 +520,7 @@ def _order_by(columns, order: str) -> tuple:
     if order == "email":
         return (columns.email, columns.user_id)
     if order == "lacking":
-        return (columns.lacking.desc(), *by_name)
+        return (columns.how_many_lacking.desc(), *by_name)
     return by_name
 
 
@@ -561,13 +561,16 @@ def _missing(
     # Limited before they are numbered, so that PostgreSQL keeps only the first while sorting
     # (numbering first would sort all of them).
     kept = (
-        rows.add_columns(scored.c.user_id.label("user_id"), keys.lacking.label("lacking"))
+        rows.add_columns(
+            scored.c.user_id.label("user_id"),
+            keys.how_many_lacking.label("how_many_lacking"),
+        )
         .limit(first)
         .offset(offset)
         .subquery("kept")
     )
     return select(
-        *(c for c in kept.c if c.name not in ("user_id", "lacking")),
+        *(c for c in kept.c if c.name not in ("user_id", "how_many_lacking")),
         func.row_number().over(order_by=_order_by(kept.c, order)),
     )
 
@@ -577,7 +580,7 @@ class _SortKeys:
     name: object
     email: object
     user_id: object
-    lacking: object
+    how_many_lacking: object  # how many required modules the official lacks
 
 
 def _counted(scored, matching, width: int):

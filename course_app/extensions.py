@@ -52,6 +52,17 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
+
+
+@limiter.request_filter
+def _reads_are_not_limited() -> bool:
+    """Spare a page read the limiter's per-request work: every limit is on a form sent (POST).
+
+    A limit on GET would never apply; tests/test_security.py fails if one is declared.
+    """
+    return request.method in _SAFE_METHODS
+
+
 talisman = Talisman()
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import weakref
-from datetime import datetime
+from datetime import date, datetime
 
 from babel import dates as babel_dates
 from flask import Flask, current_app, request, session
@@ -80,7 +81,13 @@ def format_day(value) -> str:
     """Return a date (or a moment's date in Stockholm) the one way the app writes dates."""
     if isinstance(value, datetime):
         value = to_user_timezone(value).date()
-    return babel_dates.format_date(value, "long", locale=_format_locale())
+    return _long_date(value, _format_locale())
+
+
+@functools.lru_cache(maxsize=4096)
+def _long_date(day: date, locale: str) -> str:
+    """Return day written out in locale: the same text every time, so formatted once."""
+    return babel_dates.format_date(day, "long", locale=locale)
 
 
 def format_moment(value: datetime) -> str:

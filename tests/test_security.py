@@ -2,6 +2,7 @@
 
 import pytest
 
+from course_app.extensions import limiter
 from tests.conftest import csrf_from
 
 PAGES = [
@@ -152,3 +153,24 @@ def test_static_files_need_no_database(client, create_user, login_as, count_quer
     assert response.status_code == 200
     assert statements == []
     response.close()
+
+
+def test_every_rate_limit_is_on_a_form_sent(app):
+    # Page reads (GET, HEAD) skip the limiter (extensions._reads_are_not_limited): a limit on
+    # them would silently never apply.
+    manager = limiter.limit_manager
+    with app.test_request_context():
+        assert manager.default_limits == [] and manager.application_limits == []
+        routes = [limit for limits in manager._decorated_limits.values() for limit in limits]
+    assert routes, "the sign-in and link routes are limited"
+    assert {method for limit in routes for method in limit.methods or ("all",)} == {"post"}
+
+
+def test_a_page_read_is_not_counted_but_a_sign_in_is(app, client, create_user):
+    app.config["SIGNIN_RATE_LIMIT"] = "2 per minute"
+    for _ in range(5):
+        assert client.get("/sign-in").status_code == 200
+    page = client.get("/sign-in").get_data(as_text=True)
+    data = {"csrf_token": csrf_from(page), "email": "nobody@example.se", "password": "wrong"}
+    statuses = [client.post("/sign-in", data=data).status_code for _ in range(3)]
+    assert statuses[-1] == 429, statuses

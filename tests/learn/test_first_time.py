@@ -4,7 +4,7 @@ a step marked done by mistake, two words for one thing, three date formats."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -157,6 +157,15 @@ def test_one_format_for_dates_and_one_for_moments(app, lang, day, moment):
         assert format_day(at) == day
         assert format_day(at.date()) == day
         assert format_moment(at) == moment
+
+
+def test_a_day_is_written_in_the_language_of_each_request(app):
+    day = date(2027, 3, 1)
+    written = []
+    for lang in ("sv", "en", "sv", "en"):
+        with app.test_request_context(), force_locale(lang):
+            written.append(format_day(day))
+    assert written == ["1 mars 2027", "1 March 2027"] * 2
 
 
 def test_templates_use_the_one_date_format():

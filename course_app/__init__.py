@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from course_app import cli, config, errors, i18n, logs, mail, security
+from course_app import cli, config, errors, i18n, logs, mail, security, urls
 from course_app.account.views import bp as account_bp
 from course_app.auth import links, sessions
 from course_app.auth.views import bp as auth_bp
@@ -68,5 +68,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(security_unit_bp)
     app.register_blueprint(groups_bp)
     app.register_blueprint(certificates_bp)
+    urls.init_app(app)
     app.extensions["catalog"] = load_course(app)
     return app

@@ -1,0 +1,43 @@
+"""Page addresses for templates: each built once per process, not on every page.
+
+A page names a dozen addresses (the menu, the style sheets, the steps), and werkzeug builds each
+from the URL map on every call. An address made only of its route's own parts (a module id, a
+step number, a file name) is the same on every request under the same script root, so it is
+kept. Anything else is built as usual: query arguments (a search, a next page), anchors,
+external addresses, and endpoints relative to the current blueprint.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+
+# At most this many addresses are kept: the course's pages and files come to a few hundred.
+KEPT = 4096
+
+
+def init_app(app: Flask) -> None:
+    """Give templates a url_for that keeps route-only addresses; call after every blueprint."""
+    found: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        found.setdefault(rule.endpoint, set()).update(rule.arguments)
+    route_parts = {endpoint: frozenset(names) for endpoint, names in found.items()}
+
+    kept: dict[tuple, str] = {}
+
+    def page_url(endpoint: str, **values) -> str:
+        key = (request.script_root, endpoint, *values.items())
+        try:
+            return kept[key]
+        except (KeyError, TypeError):  # not kept yet, or a value that is not hashable
+            pass
+        address = url_for(endpoint, **values)
+        if (
+            len(kept) < KEPT
+            and endpoint in route_parts  # not one relative to the current blueprint
+            and values.keys() <= route_parts[endpoint]
+            and all(type(value) in (str, int) for value in values.values())
+        ):
+            kept[key] = address
+        return address
+
+    app.jinja_env.globals["url_for"] = page_url

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from course_app import cli, config, errors, i18n, logs, mail, security, urls
+from course_app import cli, config, errors, i18n, logs, mail, menu, security, urls
 from course_app.account.views import bp as account_bp
 from course_app.auth import links, sessions
 from course_app.auth.views import bp as auth_bp
@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    menu.init_app(app)
     errors.init_app(app)
     mail.init_app(app)
     links.init_app(app)

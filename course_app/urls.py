@@ -9,7 +9,7 @@ external addresses, and endpoints relative to the current blueprint.
 
 from __future__ import annotations
 
-from flask import Flask, request, url_for
+from flask import Flask, has_request_context, request, url_for
 
 # At most this many addresses are kept: the course's pages and files come to a few hundred.
 KEPT = 4096
@@ -25,6 +25,8 @@ def init_app(app: Flask) -> None:
     kept: dict[tuple, str] = {}
 
     def page_url(endpoint: str, **values) -> str:
+        if not has_request_context():  # a message rendered by a command
+            return url_for(endpoint, **values)
         key = (request.script_root, endpoint, *values.items())
         try:
             return kept[key]

@@ -26,3 +26,12 @@ def test_each_page_links_its_own_steps_and_sign_in_return(client):
     assert "/sign-in?next=/modules/organisation/steps/1" in first
     assert "/sign-in?next=/modules/organisation/steps/2" in second
     assert "/modules/organisation/steps/3" in second - first
+
+
+def test_a_template_rendered_outside_a_request_builds_its_addresses(app):
+    app.config["SERVER_NAME"] = "tryggt.test"
+    with app.app_context():
+        page_url = app.jinja_env.globals["url_for"]
+        assert page_url("learn.step", module_id="organisation", number=1) == (
+            "http://tryggt.test/modules/organisation/steps/1"
+        )

@@ -43,6 +43,10 @@ def main_menu(url_for: Callable[..., str]) -> list[tuple[str, str, bool]]:
     translate = get_translations().ugettext
     endpoint, blueprint = request.endpoint, request.blueprint
     user = current_user._get_current_object()
+    # Asked once per group of permissions, not once per link.
+    shown = {None: True} | {
+        group: any(user.has_permission(p) for p in group) for group in (GROUPS, UNIT)
+    }
     return [
         (
             url_for(name),
@@ -50,7 +54,7 @@ def main_menu(url_for: Callable[..., str]) -> list[tuple[str, str, bool]]:
             blueprint == name.partition(".")[0] if whole else endpoint == name,
         )
         for name, label, shown_to, whole in LINKS
-        if shown_to is None or any(user.has_permission(p) for p in shown_to)
+        if shown[shown_to]
     ]
 
 

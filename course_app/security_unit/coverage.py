@@ -5,9 +5,8 @@ Computed in the database in two queries whatever the number of officials: the pe
 requirements; then the totals, the breakdowns (party, body, role, extent), the weekly curve, a
 page of those who have not completed (filtered by their seats, in an order) and how many they
 are, together (one UNION ALL over the officials scored once). The exports, which list every one
-of those, read that list in a third query. The
-requirements of a period are few; each becomes a condition on an assignment, and each module a
-column of flags per official.
+of those, read that list in a third query. The requirements of a period are few; each becomes a
+condition on an assignment, and each module a column of flags per official.
 
 An official counts once overall and once in each group they belong to through an assignment
 that a requirement applies to on the day. A completion counts for a module when it is dated on

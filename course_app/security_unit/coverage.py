@@ -440,9 +440,10 @@ def coverage(
         # are scored once. Every one of them (the exports) has a query of its own: tens of
         # thousands of rows as wide as the union would cost more than scoring twice.
         width = 2 + 2 * len(module_ids)  # the number columns of every branch
-        page = _missing(scored, module_ids, matching, listing.order, missing_limit, listing.offset)
+        page = _missing_page(org_id, scored, module_ids, matching, listing, missing_limit)
         branches.append(_padded(page, len(module_ids), width))
-        branches.append(_counted(scored, matching, width))
+        if matching is not None:
+            branches.append(_counted(scored, matching, width))
     groups: dict[str, list[Group]] = {d: [] for d in DIMENSIONS}
     missing: list[tuple[int, Missing]] = []
     weekly: dict[int, int] = {}
@@ -458,6 +459,9 @@ def coverage(
             report.missing_count = int(row[0])
         else:
             groups[kind].append(_group(_key(kind, key), name, row, module_ids))
+    if missing_limit and matching is None and report.total is not None:
+        # Unfiltered, those who have not completed everything are those not counted as done.
+        report.missing_count = report.total.officials - report.total.all_done
     report.breakdowns = {d: sorted(groups[d], key=_order) for d in DIMENSIONS}
     running = itertools.accumulate(weekly.get(n, 0) for n in range(len(days)))
     report.curve = list(zip(days, running, strict=True))
@@ -536,10 +540,7 @@ def _missing(
     only so many from the offset, each with their place in that order (the rows of a UNION
     come in no order)."""
     text = String(NAME_LENGTH)
-    lacking = [
-        case((and_(scored.c[f"req_{i}"] == 1, scored.c[f"done_{i}"] == 0), 1), else_=0)
-        for i in range(len(module_ids))
-    ]
+    lacking = _lacking_flags(scored, module_ids)
     rows = (
         select(
             literal(MISSING, text).label("kind"),
@@ -557,6 +558,54 @@ def _missing(
     rows = rows.order_by(*_order_by(keys, order))
     if first is None:
         return rows
+    return _numbered(rows, scored, keys, order, first, offset)
+
+
+def _lacking_flags(scored, module_ids: list[str]) -> list:
+    """Return per module 1 where the official lacks it (required, not done), else 0."""
+    return [
+        case((and_(scored.c[f"req_{i}"] == 1, scored.c[f"done_{i}"] == 0), 1), else_=0)
+        for i in range(len(module_ids))
+    ]
+
+
+def _missing_page(org_id: int, scored, module_ids: list[str], matching, listing, first: int):
+    """Return a page of those who had not completed everything, as _missing does with first.
+
+    By name or e-mail address, the page is found among the organisation's users, read in that
+    order, by a test of membership in those lacking something, not a join: PostgreSQL then
+    reads the users by the index on (organisation, name, e-mail address, id) and stops at the
+    page's end, where a join would sort every one of tens of thousands first. The test is
+    written IS TRUE so that it stays a test (one hashed set of ids), not a join."""
+    if listing.order == "lacking":
+        return _missing(scored, module_ids, matching, "lacking", first, listing.offset)
+    lacking = select(scored.c.user_id).where(scored.c.lacking)
+    if matching is not None:
+        lacking = lacking.where(matching)
+    keys = _SortKeys(User.name, User.email, User.id, None)
+    page = (
+        select(User.id, User.name, User.email)
+        .where(User.organisation_id == org_id, User.id.in_(lacking).is_(true()))
+        .order_by(*_order_by(keys, listing.order))
+        .limit(first)
+        .offset(listing.offset)
+        .subquery("page")
+    )
+    text = String(NAME_LENGTH)
+    flags = _lacking_flags(scored, module_ids)
+    kept = _SortKeys(page.c.name, page.c.email, page.c.id, None)
+    return select(
+        literal(MISSING, text).label("kind"),
+        cast(page.c.id, text).label("key"),
+        page.c.name,
+        page.c.email,
+        *(flag.label(f"lacking_{i}") for i, flag in enumerate(flags)),
+        func.row_number().over(order_by=_order_by(kept, listing.order)),
+    ).join(scored, scored.c.user_id == page.c.id)
+
+
+def _numbered(rows, scored, keys, order: str, first: int, offset: int):
+    """Return so many of the rows from the offset, each with its place in the order."""
     # Limited before they are numbered, so that PostgreSQL keeps only the first while sorting
     # (numbering first would sort all of them).
     kept = (

@@ -25,7 +25,7 @@ from course_app.models import (
     User,
 )
 from course_app.security_unit import coverage_views
-from course_app.security_unit.coverage import DIMENSIONS, Counts, Listing, coverage
+from course_app.security_unit.coverage import DIMENSIONS, ORDERS, Counts, Listing, coverage
 from course_app.security_unit.officials import Filters
 
 ORG_MODULE, INCIDENT, PERSONAL = "organisation", "om-nagot-hander", "personlig-sakerhet"
@@ -365,19 +365,32 @@ def test_the_list_sorts_by_name_e_mail_or_what_is_lacking(app, roster, create_us
     assert [person.name for person in everyone] == ["Cecilia", "Bo", "Fatima"]
 
 
-def test_the_list_is_paged_without_gaps_or_overlaps(app, roster, create_user, create_assignment):
+@pytest.mark.parametrize("order", ORDERS)
+def test_the_list_is_paged_without_gaps_or_overlaps(
+    app, roster, create_user, create_assignment, create_org, order
+):
+    """Pages in every order hold, one after the other, the whole list: four more of the same
+    name (told apart by e-mail address, then id), and nobody of another organisation."""
     org, _people = roster
-    for n in range(4):
+    for n in (3, 1, 0, 2):
         create_assignment(create_user(org=org, email=f"sida{n}@kommun.se"), KS, "Partiet C")
+    stranger = create_user(org=create_org(), email="aaa@annan.se")
     with app.app_context():
-        everyone = coverage(org, 2026, TODAY, ORDER, None, Listing(order="email")).missing
+        user = db.session.get(User, stranger.id)
+        user.name = "Aaron"  # first by name and by e-mail address, were they listed
+        db.session.commit()
+        everyone = coverage(org, 2026, TODAY, ORDER, None, Listing(order=order)).missing
         pages = [
-            coverage(org, 2026, TODAY, ORDER, 3, Listing(order="email", offset=offset))
+            coverage(org, 2026, TODAY, ORDER, 3, Listing(order=order, offset=offset))
             for offset in (0, 3, 6)
         ]
     assert [len(p.missing) for p in pages] == [3, 3, 1]
     assert {p.missing_count for p in pages} == {7}
     assert [person for p in pages for person in p.missing] == everyone
+    assert stranger.id not in {person.user_id for person in everyone}
+    if order != "lacking":
+        keys = [(p.name, p.email, p.user_id) if order == "name" else (p.email,) for p in everyone]
+        assert keys == sorted(keys)
 
 
 def test_the_page_filters_sorts_and_pages_the_list(

@@ -21,6 +21,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import (
     Integer,
@@ -84,9 +85,9 @@ class Group:
         return self.all_done * 100 // self.officials if self.officials else None
 
 
-@dataclass(frozen=True)
-class Missing:
-    """An official who had not completed every module required of them."""
+class Missing(NamedTuple):
+    """An official who had not completed every module required of them (a tuple: an export
+    makes tens of thousands)."""
 
     user_id: int
     name: str
@@ -469,7 +470,10 @@ def coverage(
         report.missing = [person for _, person in sorted(missing, key=lambda pair: pair[0])]
     else:
         rows = db.session.execute(_missing(scored, module_ids, matching, listing.order))
-        report.missing = [_person(*row[1:4], row[4:], module_ids) for row in rows]
+        modules, width = tuple(module_ids), 4 + len(module_ids)
+        report.missing = [
+            Missing(int(row[1]), row[2], row[3], _lacking(modules, row[4:width])) for row in rows
+        ]
         report.missing_count = len(report.missing)
     return report
 

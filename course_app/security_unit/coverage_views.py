@@ -243,7 +243,8 @@ def print_coverage():
 
 
 def _rows(report, list_form) -> tuple[list[list], list[list]]:
-    """Return the summary's rows and the list's rows, with headings, for the exports."""
+    """Return the summary's rows and the list's rows, with headings, for the exports: every
+    text a cell that a spreadsheet shows as text (_safe)."""
     titles = module_titles()
     summary = [
         [_("Mandate period"), period_label(report.election_year)],
@@ -258,12 +259,13 @@ def _rows(report, list_form) -> tuple[list[list], list[list]]:
     for name, group in groups:
         completed = [group.modules[m].completed for m in report.module_ids]
         summary.append([name, group.officials, group.all_done, *completed])
-    people = [[_("Name"), _("E-mail address"), _("Missing")]]
+    summary = [[_safe(v) if isinstance(v, str) else v for v in row] for row in summary]
+    people = [[_safe(_("Name")), _safe(_("E-mail address")), _safe(_("Missing"))]]
     named: dict[tuple[str, ...], str] = {}  # a few patterns of missing modules, many people
     for person in report.missing:
         if person.missing not in named:
-            named[person.missing] = ", ".join(titles[m] for m in person.missing)
-        people.append([person.name, person.email, named[person.missing]])
+            named[person.missing] = _safe(", ".join(titles[m] for m in person.missing))
+        people.append([_safe(person.name), _safe(person.email), named[person.missing]])
     return summary, people
 
 
@@ -287,7 +289,7 @@ def coverage_xlsx():
     if report is not None and report.total is not None:
         for sheet, rows in zip(sheets, _rows(report, list_form), strict=True):
             for row in rows:
-                sheet.append([_safe(v) if isinstance(v, str) else v for v in row])
+                sheet.append(row)
     out = io.BytesIO()
     workbook.save(out)
     return Response(
@@ -297,9 +299,8 @@ def coverage_xlsx():
     )
 
 
-def _safe(value) -> str:
-    """Return a CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
+def _safe(text: str) -> str:
+    """Return a text cell that a spreadsheet shows as text, never runs as a formula."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -315,7 +316,7 @@ def coverage_csv():
     if report is not None and report.total is not None:
         summary, people = _rows(report, list_form)
         for row in [*summary, [], *people]:
-            writer.writerow([_safe(v) if isinstance(v, str) else v for v in row])
+            writer.writerow(row)
     return Response(
         out.getvalue(),
         mimetype="text/csv",

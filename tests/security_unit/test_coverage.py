@@ -175,6 +175,37 @@ def test_the_csv_export_opens_in_excel_and_neutralises_formulas(
     assert '\'=HYPERLINK("http://x")' in names
 
 
+FORMULAS = ["=1+1", "+46 8 123", "-2", "@SUMMA(A1)", "\tTabb", "\rRetur"]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_both_exports_neutralise_every_formula_start_in_names_and_groups(
+    app, client, roster, create_user, login_as, formula
+):
+    """A name or a party's name that a spreadsheet would run as a formula comes out as text,
+    led by an apostrophe, in the list and in the summary of both exports."""
+    from openpyxl import load_workbook
+
+    org, people = roster
+    with app.app_context():
+        db.session.get(User, people["c"].id).name = formula
+        party = db.session.scalars(select(Party).where(Party.organisation_id == org)).first()
+        party.name = formula + " parti"
+        db.session.commit()
+    unit = create_user(permissions=(Permission.SECURITY_UNIT,), org=org)
+    login_as(client, unit)
+    query = "?period=2026&as_of=2026-11-24"
+    body = client.get(f"/security-unit/coverage.csv{query}").get_data().decode("utf-8-sig")
+    cells = {cell for row in csv.reader(io.StringIO(body), delimiter=";") for cell in row}
+    book = load_workbook(io.BytesIO(client.get(f"/security-unit/coverage.xlsx{query}").get_data()))
+    sheet_cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    starts = ("=", "+", "-", "@", "\t", "\r")  # no text cell begins with any of them
+    for found in (cells, {cell.value for cell in sheet_cells}):
+        assert "'" + formula in found and "'" + formula + " parti" in found
+        assert not {v for v in found if isinstance(v, str) and v.startswith(starts)}
+    assert not [cell for cell in sheet_cells if cell.data_type == "f"]
+
+
 def test_nothing_private_appears_in_the_report_or_its_export(
     app, client, roster, create_user, login_as
 ):

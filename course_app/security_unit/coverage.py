@@ -576,11 +576,12 @@ def _lacking_flags(scored, module_ids: list[str]) -> list:
 def _missing_page(org_id: int, scored, module_ids: list[str], matching, listing, first: int):
     """Return a page of those who had not completed everything, as _missing does with first.
 
-    By name or e-mail address, the page is found among the organisation's users, read in that
-    order, by a test of membership in those lacking something, not a join: PostgreSQL then
-    reads the users by the index on (organisation, name, e-mail address, id) and stops at the
-    page's end, where a join would sort every one of tens of thousands first. The test is
-    written IS TRUE so that it stays a test (one hashed set of ids), not a join."""
+    By name or e-mail address, the page is taken from the organisation's users by a test of
+    membership in those lacking something, not a join: by name, PostgreSQL reads the users in
+    the order of the index on (organisation, name, e-mail address, id) and stops at the page's
+    end; by e-mail address, it keeps only the page while sorting. A join would sort every one
+    of tens of thousands first. The test is written IS TRUE so that it stays a test (one
+    hashed set of ids) and is not made a join."""
     if listing.order == "lacking":
         return _missing(scored, module_ids, matching, "lacking", first, listing.offset)
     lacking = select(scored.c.user_id).where(scored.c.lacking)

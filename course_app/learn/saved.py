@@ -225,7 +225,8 @@ def read_saved(
         contacts_on is not None,
         requirements_of is not None,
     )
-    for kind, module, key, at, body in db.session.execute(stmt, params):
+    # On the session's connection, as plain rows: the ORM adds nothing to a union of columns.
+    for kind, module, key, at, body in db.session.connection().execute(stmt, params):
         if kind == STEP:
             saved.steps.append((module, key, at))
         elif kind == COMPLETION:

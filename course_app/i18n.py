@@ -66,7 +66,8 @@ def _template_gettext() -> dict:
         text = translations.ungettext(singular, plural, num)
         return (Markup(text) if context.eval_ctx.autoescape else text) % variables
 
-    return {"gettext": gettext, "ngettext": ngettext}
+    # "_" too, the same function: Jinja's alias for it would look "gettext" up on every call.
+    return {"gettext": gettext, "_": gettext, "ngettext": ngettext}
 
 
 # English as written in Sweden: 23 November 2026, 20:06 (not the US order or a 12-hour clock).

@@ -36,8 +36,8 @@ class SessionUser(UserMixin):
 
 class User(SessionUser, db.Model):
     __tablename__ = "users"
-    # Lists of an organisation's officials by name (the roster, who has not completed the
-    # training) read them in this order, a page at a time, rather than sort every one.
+    # The coverage report's page of who has not completed the training reads an organisation's
+    # users in this order until the page is full, rather than sorting every one of them.
     __table_args__ = (Index("ix_users_org_name", "organisation_id", "name", "email", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,8 +3,9 @@ apply, how many had completed each required module, and all of them, by that day
 
 Computed in the database in two queries whatever the number of officials: the period's
 requirements; then the totals, the breakdowns (party, body, role, extent), the weekly curve, a
-page of those who have not completed (filtered by their seats, in an order) and how many they
-are, together (one UNION ALL over the officials scored once). The exports, which list every one
+page of those who have not completed (filtered by their seats, in an order) and, when filtered,
+how many they are, together (one UNION ALL over the officials scored once); unfiltered, they
+are the total less those done. The exports, which list every one
 of those, read that list in a third query. The requirements of a period are few; each becomes a
 condition on an assignment, and each module a column of flags per official.
 
@@ -437,9 +438,9 @@ def coverage(
     branches = _branches(org_id, as_of, requirements, scored, module_ids, days)
     matching = _matching(org_id, as_of, requirements, scored, listing.filters)
     if missing_limit:
-        # A page of them, and how many there are: in the same statement, so that the officials
-        # are scored once. Every one of them (the exports) has a query of its own: tens of
-        # thousands of rows as wide as the union would cost more than scoring twice.
+        # A page of them, and how many there are when filtered: in the same statement, so that
+        # the officials are scored once. Every one of them (the exports) has a query of its own:
+        # tens of thousands of rows as wide as the union would cost more than scoring twice.
         width = 2 + 2 * len(module_ids)  # the number columns of every branch
         page = _missing_page(org_id, scored, module_ids, matching, listing, missing_limit)
         branches.append(_padded(page, len(module_ids), width))

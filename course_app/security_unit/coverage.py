@@ -446,6 +446,7 @@ def coverage(
         branches.append(_padded(page, len(module_ids), width))
         if matching is not None:
             branches.append(_counted(scored, matching, width))
+    modules = tuple(module_ids)
     groups: dict[str, list[Group]] = {d: [] for d in DIMENSIONS}
     missing: list[tuple[int, Missing]] = []
     weekly: dict[int, int] = {}
@@ -455,7 +456,7 @@ def coverage(
         elif kind == CURVE:
             weekly[int(key)] = int(row[0])
         elif kind == MISSING:
-            person = _person(key, name, email, row, module_ids)
+            person = _person(key, name, email, row, modules)
             missing.append((int(row[len(module_ids)]), person))
         elif kind == COUNTED:
             report.missing_count = int(row[0])
@@ -471,10 +472,7 @@ def coverage(
         report.missing = [person for _, person in sorted(missing, key=lambda pair: pair[0])]
     else:
         rows = db.session.execute(_missing(scored, module_ids, matching, listing.order))
-        modules, width = tuple(module_ids), 4 + len(module_ids)
-        report.missing = [
-            Missing(int(row[1]), row[2], row[3], _lacking(modules, row[4:width])) for row in rows
-        ]
+        report.missing = [_person(*row[1:4], row[4:], modules) for row in rows]
         report.missing_count = len(report.missing)
     return report
 
@@ -544,16 +542,9 @@ def _missing(
     asked for: (kind, user id, name, e-mail, then per module 1 where it is lacking). With first,
     only so many from the offset, each with their place in that order (the rows of a UNION
     come in no order)."""
-    text = String(NAME_LENGTH)
     lacking = _lacking_flags(scored, module_ids)
     rows = (
-        select(
-            literal(MISSING, text).label("kind"),
-            cast(scored.c.user_id, text).label("key"),
-            User.name,
-            User.email,
-            *(flag.label(f"lacking_{i}") for i, flag in enumerate(lacking)),
-        )
+        select(*_listed(scored.c.user_id, User.name, User.email, lacking))
         .join(User, User.id == scored.c.user_id)
         .where(scored.c.lacking)
     )
@@ -564,6 +555,19 @@ def _missing(
     if first is None:
         return rows
     return _numbered(rows, scored, keys, order, first, offset)
+
+
+def _listed(user_id, name, email, lacking: list) -> list:
+    """Return the columns of a row of the list: (kind, user id, name, e-mail, then per module 1
+    where it is lacking)."""
+    text = String(NAME_LENGTH)
+    return [
+        literal(MISSING, text).label("kind"),
+        cast(user_id, text).label("key"),
+        name,
+        email,
+        *(flag.label(f"lacking_{i}") for i, flag in enumerate(lacking)),
+    ]
 
 
 def _lacking_flags(scored, module_ids: list[str]) -> list:
@@ -597,15 +601,10 @@ def _missing_page(org_id: int, scored, module_ids: list[str], matching, listing,
         .offset(listing.offset)
         .subquery("page")
     )
-    text = String(NAME_LENGTH)
     flags = _lacking_flags(scored, module_ids)
     kept = _SortKeys(page.c.name, page.c.email, page.c.id, None)
     return select(
-        literal(MISSING, text).label("kind"),
-        cast(page.c.id, text).label("key"),
-        page.c.name,
-        page.c.email,
-        *(flag.label(f"lacking_{i}") for i, flag in enumerate(flags)),
+        *_listed(page.c.id, page.c.name, page.c.email, flags),
         func.row_number().over(order_by=_order_by(kept, listing.order)),
     ).join(scored, scored.c.user_id == page.c.id)
 
@@ -654,10 +653,9 @@ def _padded(missing, modules: int, width: int):
     return select(rows, *(literal(0).label(f"pad_{i}") for i in range(width - modules - 1)))
 
 
-def _person(key, name: str, email: str, flags, module_ids: list[str]) -> Missing:
-    return Missing(
-        int(key), name, email, _lacking(tuple(module_ids), tuple(flags[: len(module_ids)]))
-    )
+def _person(key, name: str, email: str, flags, modules: tuple[str, ...]) -> Missing:
+    """Return the official of a row of the list; flags: its numbers after the e-mail address."""
+    return Missing(int(key), name, email, _lacking(modules, tuple(flags[: len(modules)])))
 
 
 @functools.lru_cache(maxsize=1024)

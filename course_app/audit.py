@@ -21,7 +21,7 @@ from course_app import security_log
 from course_app.extensions import db
 from course_app.models import AuditRecord
 from course_app.models.base import utcnow
-from course_app.periods import start_of_day_utc
+from course_app.training.periods import period_label, start_of_day_utc
 
 # Every action recorded, with its label on the security unit's page.
 ACTIONS = {
@@ -109,7 +109,7 @@ def describe(action: str, details: dict) -> str:
         parts.append(str(details["format"]).upper())
     if details.get("period"):
         year = int(details["period"])
-        parts.append(f"{year}–{year + 4}")
+        parts.append(period_label(year))
     if details.get("fields"):
         parts.append(", ".join(str(FIELDS.get(f, f)) for f in details["fields"]))
     if details.get("permissions") is not None:

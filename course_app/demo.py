@@ -31,7 +31,7 @@ from course_app.models import (
     User,
 )
 from course_app.models.progress import NO_CYCLE
-from course_app.periods import default_counts_from, default_deadline, term_for
+from course_app.training.periods import default_counts_from, default_deadline, term_for
 
 ELECTION_YEAR = 2026
 # The demo group contact's phone, in the range set aside for fiction (070-174 06 xx).

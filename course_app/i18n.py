@@ -16,6 +16,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from course_app.extensions import babel
+from course_app.training.periods import period_label
 
 SESSION_KEY = "locale"
 
@@ -109,6 +110,7 @@ def init_app(app: Flask) -> None:
     """Set up Flask-Babel and the template helpers for dates and numbers."""
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["current_lang"] = current_lang
+    app.jinja_env.globals["period_label"] = period_label
     app.context_processor(_template_gettext)
     # One format for dates and one for moments, in each language.
     app.jinja_env.filters["datetime"] = format_moment

@@ -1,24 +1,26 @@
 """`flask reminders send`: remind officials of required training before and after the deadline.
 
-For each organisation and each period whose requirements are in force today, every official in
-office who still lacks a required module gets one e-mail at each configured point before the
-deadline (default 30 and 7 days) and one after it, in their language, naming the modules and
-the deadline, with a sign-in link. A reminder is recorded (unique per official, period,
-deadline and kind), so a second run sends nothing; only the latest point that is due is sent.
-Nobody who has finished, left office or whose account is closed gets one.
+For each organisation, in the period in force today, every official in office who still lacks a
+module required of them gets one e-mail at each configured point before each of their own
+deadlines (default 30 and 7 days) and one after it, in their language, naming the modules due
+by that deadline, with a sign-in link. What is required of whom, from when and by when is the
+training rule's (course_app/training). A reminder is recorded per module (unique per official,
+period, module, deadline and point), so a second run sends nothing; only the latest point that
+is due is sent. Nobody who has finished, left office or whose account is closed gets one, and a
+requirement not yet in force sends nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import click
 from flask import current_app, render_template
 from flask.cli import AppGroup
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from course_app import security_log
@@ -27,18 +29,18 @@ from course_app.extensions import db
 from course_app.i18n import format_day
 from course_app.learn.services import current_catalog
 from course_app.mail import queue_mail
-from course_app.models import Organisation, ReminderSent, Requirement, User
+from course_app.models import Organisation, ReminderSent, User
 from course_app.models.base import utcnow
-from course_app.periods import local_date
 from course_app.security import external_url
-from course_app.security_unit.coverage import coverage
+from course_app.training import load, rule
+from course_app.training.periods import local_date
 
 reminders_cli = AppGroup("reminders", help="Remind officials of required training.")
 
 
 @dataclass(frozen=True)
 class Planned:
-    """One reminder to queue."""
+    """One reminder to queue: to one official, for one of their deadlines and one point."""
 
     organisation_id: int
     user_id: int
@@ -48,51 +50,47 @@ class Planned:
     modules: tuple[str, ...]
 
 
-def due_kind(today: date, deadline: date, days_before: list[int]) -> str | None:
-    """Return the latest reminder point due today for the deadline, or None."""
-    if today > deadline:
-        return "after"
-    due = [days for days in days_before if deadline - timedelta(days=days) <= today]
-    return f"before-{min(due)}" if due else None
-
-
-def _periods_in_force(org_id: int, today: date) -> list[int]:
-    stmt = select(func.max(Requirement.election_year)).where(
-        Requirement.organisation_id == org_id, Requirement.counts_from <= today
-    )
-    year = db.session.scalar(stmt)
-    return [year] if year is not None else []
-
-
 def plan(today: date) -> list[Planned]:
-    """Return the reminders due today that have not been sent; reads only."""
+    """Return the reminders due today that have not been sent; reads only.
+
+    Per organisation, the period in force today; per official in scope, rule.reminders_due on
+    where they stand (scored in SQL): their own modules, deadlines and points.
+    """
     days_before = current_app.config["REMINDER_DAYS_BEFORE"]
-    order = [m.id for m in current_catalog().modules]
+    order = {m.id: i for i, m in enumerate(current_catalog().modules)}
     planned = []
     for org_id in db.session.scalars(select(Organisation.id).order_by(Organisation.id)):
-        for year in _periods_in_force(org_id, today):
-            report = coverage(org_id, year, today, order, missing_limit=None)
-            if report.deadline is None:
-                continue
-            kind = due_kind(today, report.deadline, days_before)
-            if kind is None or not report.missing:
-                continue
-            sent = set(
-                db.session.scalars(
-                    select(ReminderSent.user_id).where(
-                        ReminderSent.organisation_id == org_id,
-                        ReminderSent.election_year == year,
-                        ReminderSent.deadline == report.deadline,
-                        ReminderSent.kind == kind,
-                    )
-                )
-            )
-            planned += [
-                Planned(org_id, person.user_id, year, report.deadline, kind, person.missing)
-                for person in report.missing
-                if person.user_id not in sent
-            ]
+        year = rule.period_in_force(load.rules_of(org_id), today)
+        if year is None:
+            continue
+        standings = load.standings_in_sql(org_id, year, today)
+        sent = _sent(org_id, year)
+        for user_id, standing in sorted(standings.items()):
+            done = _expanded(sent.get(user_id, set()), standing)
+            for due in rule.reminders_due(standing, today, days_before, done):
+                modules = tuple(sorted(due.modules, key=lambda m: (order.get(m, len(order)), m)))
+                planned.append(Planned(org_id, user_id, year, due.deadline, due.kind, modules))
     return planned
+
+
+EVERY_MODULE = "*"  # in reminders recorded before they were kept per module
+
+
+def _expanded(sent: set[tuple[str, date, str]], standing: rule.Standing):
+    """Return sent with each "*" row standing for every module the official is asked for."""
+    wild = {(deadline, kind) for module, deadline, kind in sent if module == EVERY_MODULE}
+    return sent | {(m, d, k) for d, k in wild for m in standing.required}
+
+
+def _sent(org_id: int, year: int) -> dict[int, set[tuple[str, date, str]]]:
+    """Return the reminders already sent for the period: (module, deadline, kind) by user."""
+    stmt = select(
+        ReminderSent.user_id, ReminderSent.module_id, ReminderSent.deadline, ReminderSent.kind
+    ).where(ReminderSent.organisation_id == org_id, ReminderSent.election_year == year)
+    sent: dict[int, set[tuple[str, date, str]]] = {}
+    for user_id, module_id, deadline, kind in db.session.execute(stmt):
+        sent.setdefault(user_id, set()).add((module_id, deadline, kind))
+    return sent
 
 
 def _reachable(user_ids: list[int]) -> dict[int, User]:
@@ -116,14 +114,16 @@ def send(today: date) -> int:
                 continue
             try:
                 with db.session.begin_nested():
-                    db.session.add(
+                    db.session.add_all(
                         ReminderSent(
                             organisation_id=item.organisation_id,
                             user_id=user.id,
                             election_year=item.election_year,
+                            module_id=module_id,
                             deadline=item.deadline,
                             kind=item.kind,
                         )
+                        for module_id in item.modules
                     )
             except IntegrityError:
                 continue  # another run sent it meanwhile

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from course_app.periods import (
+from course_app.training.periods import (
     Term,
     day_bounds_utc,
     default_counts_from,

@@ -36,6 +36,7 @@ from course_app.models import (
     UserPermission,
 )
 from course_app.models.base import utcnow
+from course_app.training.periods import period_label
 
 # What happens to each table's rows about a user:
 #   "deleted"  at once, when the official deletes their account;
@@ -188,7 +189,7 @@ def export(user: User) -> dict:
         ],
         "certificates": [
             {
-                "period": f"{c.election_year}–{c.election_year + 4}",
+                "period": period_label(c.election_year),
                 "code": c.code,
                 "issued_at": _iso(c.issued_at),
                 "modules": c.modules,

@@ -1,9 +1,9 @@
 """Which periods an official has completed, and issuing their certificates (once each).
 
-A period is complete for an official when every module its requirements ask of them (through
-the assignments they held from the period's counts-from date on) has a completion dated on or
-after that date. The certificate stores the latest such completion of each module, with its
-content version, and the official's name, as they are at the first request.
+Whether a period is complete for an official is the training rule's (rule.certified): what My
+training shows them as required has a completion that counts, and nothing more is coming. The
+certificate stores the latest such completion of each module, with its content version, and
+the official's name, as they are at the first request.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from course_app.extensions import db
-from course_app.models import Assignment, Certificate, ModuleCompletion, Requirement, User
-from course_app.periods import start_of_day_utc, term_for
-from course_app.training import merge_required
+from course_app.models import Certificate, ModuleCompletion, User
+from course_app.models.base import utcnow
+from course_app.training import load, rule
+from course_app.training.periods import local_date
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
@@ -46,55 +47,44 @@ class Completed:
     modules: list[dict]  # {"id", "completed_at" (ISO), "version"}, in requirement order
 
 
-def completed_periods(user: User) -> dict[int, Completed]:
-    """Return, by election year, the periods the user has completed: three queries."""
-    requirements = list(
-        db.session.scalars(
-            select(Requirement)
-            .where(Requirement.organisation_id == user.organisation_id)
-            .order_by(Requirement.election_year, Requirement.id)
-        )
-    )
-    if not requirements:
+def completed_periods(user: User, today: date | None = None) -> dict[int, Completed]:
+    """Return, by election year, the periods the user has completed (rule.certified): three
+    queries."""
+    today = today or local_date(utcnow())
+    rules = load.rules_of(user.organisation_id)
+    if not rules:
         return {}
-    assignments = list(db.session.scalars(select(Assignment).where(Assignment.user_id == user.id)))
-    completions = db.session.execute(
+    seats = load.seats_of([user.id], user.organisation_id)[user.id]
+    rows = db.session.execute(
         select(
             ModuleCompletion.module_id,
             ModuleCompletion.completed_at,
             ModuleCompletion.module_version,
         ).where(ModuleCompletion.user_id == user.id)
     ).all()
-    by_year: dict[int, list[Requirement]] = {}
-    for requirement in requirements:
-        by_year.setdefault(requirement.election_year, []).append(requirement)
+    versions = {(m, at): version for m, at, version in rows}
     done: dict[int, Completed] = {}
-    for year, period_requirements in by_year.items():
-        first = min(r.counts_from for r in period_requirements)
-        last = term_for(year).ends_on
-        held = [a for a in assignments if _overlaps(a, first, last)]
-        required = merge_required(period_requirements, held)
-        if not required:
+    for year in sorted({r.election_year for r in rules}):
+        counted = rule.certified(
+            rule.of_period(rules, year), seats, [(m, at) for m, at, _ in rows], today
+        )
+        if counted is None:
             continue
-        modules = []
-        for module_id, req in required.items():
-            since = start_of_day_utc(req.counts_from)
-            counting = [
-                (at, version) for m, at, version in completions if m == module_id and at >= since
-            ]
-            if not counting:
-                break
-            at, version = max(counting)
-            modules.append({"id": module_id, "completed_at": at.isoformat(), "version": version})
-        else:
-            done[year] = Completed(year, modules)
+        latest = _latest_counting(rows, counted)
+        modules = [
+            {"id": m, "completed_at": at.isoformat(), "version": versions[(m, at)]}
+            for m, at in latest.items()
+        ]
+        done[year] = Completed(year, modules)
     return done
 
 
-def _overlaps(assignment: Assignment, first: date, last: date) -> bool:
-    return assignment.starts_on <= last and (
-        assignment.ends_on is None or assignment.ends_on >= first
-    )
+def _latest_counting(rows, counted: dict):
+    """Return per module the latest completion at or after the first that counts."""
+    latest = {}
+    for module_id, first in counted.items():
+        latest[module_id] = max(at for m, at, _ in rows if m == module_id and at >= first)
+    return latest
 
 
 def issued(user_id: int) -> dict[int, Certificate]:

@@ -14,13 +14,9 @@ from course_app.extensions import db
 from course_app.i18n import format_day
 from course_app.learn.services import current_catalog, current_lang
 from course_app.models import Certificate
-from course_app.periods import local_date
+from course_app.training.periods import local_date, period_label
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
-
-
-def period_label(year: int) -> str:
-    return f"{year}–{year + 4}"
 
 
 def module_rows(certificate: Certificate) -> list[tuple[str, str, str]]:

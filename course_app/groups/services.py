@@ -19,18 +19,11 @@ from course_app.models import (
     DiscussionAttendance,
     GroupContact,
     GroupMember,
-    ModuleCompletion,
     Party,
-    Requirement,
     User,
 )
-from course_app.periods import start_of_day_utc
-from course_app.training import (
-    in_office_on,
-    latest_completions,
-    merge_required,
-    requirements_in_force,
-)
+from course_app.training import load
+from course_app.training.sql import in_office_on
 
 
 def member_ids(day: date, party_id=None, user_id=None, organisation_id=None):
@@ -198,40 +191,10 @@ def activity(organisation_id: int, first: date, last: date, day: date) -> list[G
 def training_of(user_ids: list[int], organisation_id: int, day: date) -> dict[int, dict]:
     """Return per member: {module id: completed (True/False)} for the modules required on day.
 
-    Two queries whatever the number of members: the requirements with the members' assignments,
-    and the members' completions of those modules. Only whether a module is complete: never
-    notes, ticks or answers.
+    Three queries whatever the number of members (training.load.standings_of). Only whether a
+    module is complete: never notes, ticks or answers.
     """
     if not user_ids:
         return {}
-    pairs = db.session.execute(
-        select(Requirement, Assignment)
-        .join(Assignment, Assignment.organisation_id == Requirement.organisation_id)
-        .where(
-            Requirement.organisation_id == organisation_id,
-            Requirement.counts_from <= day,
-            Assignment.user_id.in_(user_ids),
-            in_office_on(day),
-        )
-    ).all()
-    requirements = requirements_in_force(list({r.id: r for r, _ in pairs}.values()), day)
-    seats: dict[int, list[Assignment]] = {}
-    for _, assignment in pairs:
-        seats.setdefault(assignment.user_id, []).append(assignment)
-    required = {uid: merge_required(requirements, seats.get(uid, [])) for uid in user_ids}
-    modules = {m for r in required.values() for m in r}
-    done_at: dict[int, list[tuple[str, object]]] = {}
-    if modules:
-        rows = db.session.execute(
-            select(
-                ModuleCompletion.user_id, ModuleCompletion.module_id, ModuleCompletion.completed_at
-            ).where(ModuleCompletion.user_id.in_(user_ids), ModuleCompletion.module_id.in_(modules))
-        )
-        for uid, module_id, at in rows:
-            done_at.setdefault(uid, []).append((module_id, at))
-    result = {}
-    for uid in user_ids:
-        since = {m: start_of_day_utc(r.counts_from) for m, r in required[uid].items()}
-        counting, _earlier = latest_completions(done_at.get(uid, []), since)
-        result[uid] = {m: m in counting for m in required[uid]}
-    return result
+    standings = load.standings_of(user_ids, organisation_id, day)
+    return {uid: {m: m in now.counted for m in now.required} for uid, now in standings.items()}

@@ -22,7 +22,7 @@ from course_app.i18n import current_lang
 from course_app.learn.services import current_catalog
 from course_app.models import Discussion, DiscussionAttendance
 from course_app.models.base import utcnow
-from course_app.periods import local_date
+from course_app.training.periods import local_date
 
 bp = Blueprint("groups", __name__, template_folder="templates")
 

@@ -1,4 +1,4 @@
-"""The official's own training record: what this period requires, and every completion."""
+"""The official's own training record: what is coming, and every completion."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from course_app.catalog import Catalog
+from course_app.catalog import Catalog, Module
 from course_app.extensions import db
 from course_app.models import ModuleCompletion
-from course_app.periods import local_date, period_of
+from course_app.models.base import utcnow
+from course_app.training import load, rule
+from course_app.training.periods import local_date, period_label, period_of
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,16 @@ def completions_of(user_id: int, catalog: Catalog, lang: str) -> list[Completion
     for module_id, at, version in db.session.execute(stmt):
         module = catalog.module(module_id)
         title = module.text(lang).title if module else module_id
-        year = period_of(local_date(at))
-        views.append(CompletionView(module_id, title, at, version, f"{year}–{year + 4}"))
+        label = period_label(period_of(local_date(at)))
+        views.append(CompletionView(module_id, title, at, version, label))
     return views
+
+
+def coming_of(
+    user_id: int, organisation_id: int, catalog: Catalog
+) -> list[tuple[Module, rule.RequiredModule]]:
+    """Return what requirements not yet in force will ask of the user (rule.coming_of), with
+    each module, soonest first: two queries."""
+    seats = load.seats_of([user_id], organisation_id)[user_id]
+    coming = rule.coming_of(load.rules_of(organisation_id), seats, local_date(utcnow()))
+    return [(catalog.module(c.module_id), c) for c in coming if catalog.module(c.module_id)]

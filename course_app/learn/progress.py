@@ -25,8 +25,10 @@ from course_app.models import (
 )
 from course_app.models.base import utcnow
 from course_app.models.progress import NO_CYCLE
-from course_app.periods import local_date, start_of_day_utc
-from course_app.training import RequiredModule, latest_completions, required_from_rows
+from course_app.training import rule
+from course_app.training.periods import local_date
+from course_app.training.rule import RequiredModule
+from course_app.training.sql import required_from_rows
 
 GUEST_KEY = "guest_progress"
 
@@ -144,8 +146,6 @@ class UserProgress:
 
     def _set_required(self, required: Mapping[str, RequiredModule]) -> None:
         self._required = dict(required)
-        # Work done before a requirement's "counts from" date does not count for it.
-        self._since = {m: start_of_day_utc(r.counts_from) for m, r in required.items()}
 
     @property
     def required(self) -> dict[str, RequiredModule]:
@@ -153,13 +153,6 @@ class UserProgress:
         if self._required_from is not None:
             self._saved()
         return self._required
-
-    @property
-    def since(self) -> dict[str, datetime]:
-        """Return, by required module, the moment from which work counts."""
-        if self._required_from is not None:
-            self._saved()
-        return self._since
 
     def lock(self) -> None:
         """Take the user's row lock, so that this request's progress writes run after any other's.
@@ -172,8 +165,8 @@ class UserProgress:
         self._read = None
 
     def _counts(self, module_id: str, at: datetime) -> bool:
-        since = self.since.get(module_id)
-        return since is None or at >= since
+        # Work done before a requirement's "counts from" date does not count for it.
+        return rule.counts(self.required.get(module_id), at)
 
     def _mine(self, stmt, model, module_id: str | None = None, step_id: str | None = None):
         stmt = stmt.where(model.user_id == self.user_id)
@@ -220,7 +213,7 @@ class UserProgress:
         for mod, step, at in saved.steps:
             if self._counts(mod, at):
                 done.setdefault(mod, {})[step] = at
-        current, previous = latest_completions(saved.completions, self.since)
+        current, previous = rule.split_completions(saved.completions, self.required)
         passed: dict[str, datetime] = {}
         for mod, at in saved.passes:
             if self._counts(mod, at):
@@ -311,12 +304,12 @@ class UserProgress:
         return True
 
     def _add_step(self, module: Module, step: Step, version: str, at: datetime) -> None:
-        since = self.since.get(module.id)
-        if since is not None:
+        required = self.required.get(module.id)
+        if required is not None:
             # Done in an earlier period: mark it done again now, for this one.
             stale = self._mine(update(StepProgress), StepProgress, module.id, step.id)
             refreshed = db.session.execute(
-                stale.where(StepProgress.completed_at < since)
+                stale.where(StepProgress.completed_at < required.since)
                 .values(content_version=version, completed_at=at)
                 .execution_options(synchronize_session=False)
             )

@@ -36,7 +36,7 @@ from course_app.models import (
     StepProgress,
     User,
 )
-from course_app.training import requirement_rows
+from course_app.training.sql import requirement_rows
 
 STEP, COMPLETION, PASS, TICK, NOTE = "step", "completion", "pass", "tick", "note"
 DISCUSSED, CONTACT, REQUIRED = "discussed", "contact", "required"

@@ -33,7 +33,7 @@ from course_app.learn.forms import (
     order_options,
     step_form,
 )
-from course_app.learn.my_training import completions_of
+from course_app.learn.my_training import coming_of, completions_of
 from course_app.learn.notes import delete_notes_of, notes_of
 from course_app.learn.progress import Attempt, progress_for
 from course_app.learn.services import current_catalog, current_lang, get_module, get_step
@@ -304,6 +304,7 @@ def my_training():
     states = progress.overview(catalog.modules)
     required = [m for m in catalog.modules if states[m.id].required]
     left = [m for m in required if states[m.id].completed_at is None]
+    coming = coming_of(current_user.id, current_user.organisation_id, catalog)
     history = completions_of(current_user.id, catalog, current_lang())
     periods = certificate_service.completed_periods(current_user).keys()
     certificates = sorted(set(periods) | set(certificate_service.issued(current_user.id)))
@@ -315,6 +316,7 @@ def my_training():
         certificates=certificates[::-1],
         required=required,
         left=left,
+        coming=coming,
         states=states,
         history=history,
         lang=current_lang(),

@@ -52,18 +52,23 @@ class LinkRequest(db.Model):
 
 
 class ReminderSent(db.Model):
-    """A reminder e-mail queued to one official for one period's deadline: never sent twice.
+    """A module named in a reminder e-mail to one official, for one of their deadlines and
+    one point: never sent twice.
 
-    `kind` is "before-30", "before-7" … or "after" (once the deadline has passed).
+    `kind` is "before-30", "before-7" … or "after" (once the deadline has passed). `module_id`
+    is "*" in reminders recorded before they were kept per module: every module of the deadline.
     """
 
     __tablename__ = "reminders_sent"
-    __table_args__ = (UniqueConstraint("user_id", "election_year", "deadline", "kind"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "election_year", "module_id", "deadline", "kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     election_year: Mapped[int] = mapped_column(Integer)
+    module_id: Mapped[str] = mapped_column(String(64))
     deadline: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(16))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -26,35 +26,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from course_app.extensions import db
 from course_app.models.base import UTCDateTime, utcnow
 
+# The roster's words are the training rule's (models import them from here too).
+from course_app.training.rule import KL_18A_EXTENTS, AssignmentRole, Audience, Extent  # noqa: F401
+
 NAME_LENGTH = 200
 
 
 def _enum(kind: type[enum.Enum]) -> Enum:
     """Return a portable column type storing the enum's values as strings."""
     return Enum(kind, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
-
-
-class AssignmentRole(enum.StrEnum):
-    """The seat an official holds in a body."""
-
-    ORDINARIE = "ordinarie"
-    ERSATTARE = "ersattare"
-    ORDFORANDE = "ordforande"
-    VICE_ORDFORANDE = "vice_ordforande"
-    ANDRE_VICE_ORDFORANDE = "andre_vice_ordforande"
-    POLITISK_SEKRETERARE = "politisk_sekreterare"
-
-
-class Extent(enum.StrEnum):
-    """How much of full time the assignment is (kommunallagen 4 kap. 2 §)."""
-
-    HELTID = "heltid"
-    DELTID = "deltid"  # a substantial part of full time
-    FRITID = "fritid"
-
-
-# Officials covered by kommunallagen 4 kap. 18 a §: full time or a substantial part of it.
-KL_18A_EXTENTS = (Extent.HELTID, Extent.DELTID)
 
 
 class BodyKind(enum.StrEnum):
@@ -130,14 +110,6 @@ class Assignment(db.Model):
         self.ends_on = max(day, self.starts_on)
 
 
-class Audience(enum.StrEnum):
-    """Whom a requirement applies to."""
-
-    ALL = "all"  # every official in office
-    KL_18A = "kl_18a"  # full time or a substantial part of it (kommunallagen 4 kap. 18 a §)
-    SELECTED = "selected"  # the listed roles and/or extents
-
-
 class Requirement(db.Model):
     """Training required of (some) officials of an organisation for one mandate period.
 
@@ -163,16 +135,6 @@ class Requirement(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
-
-    def applies_to(self, assignment: Assignment) -> bool:
-        """Return True if an official holding assignment is covered by this requirement."""
-        if self.audience == Audience.ALL:
-            return True
-        if self.audience == Audience.KL_18A:
-            return assignment.extent in KL_18A_EXTENTS
-        roles_ok = not self.roles or assignment.role.value in self.roles
-        extents_ok = not self.extents or assignment.extent.value in self.extents
-        return roles_ok and extents_ok
 
 
 class RosterImport(db.Model):

@@ -16,9 +16,9 @@ from course_app.audit import ACTIONS, describe
 from course_app.extensions import db
 from course_app.forms import Form
 from course_app.models import AuditRecord, User
-from course_app.periods import start_of_day_utc
 from course_app.security_unit.blueprint import bp, unit_required
 from course_app.security_unit.officials import escape_like
+from course_app.training.periods import start_of_day_utc
 
 PER_PAGE = 50
 FILTER_ARGS = ("action", "person", "since", "until")

@@ -11,11 +11,12 @@ from wtforms.validators import Length
 
 from course_app import audit
 from course_app.certificates.service import normalise_code
-from course_app.certificates.views import module_rows, period_label
+from course_app.certificates.views import module_rows
 from course_app.extensions import db
 from course_app.forms import Form
 from course_app.models import Certificate
 from course_app.security_unit.blueprint import bp, unit_required
+from course_app.training.periods import period_label
 
 
 class LookupForm(Form):

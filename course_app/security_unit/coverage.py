@@ -9,10 +9,11 @@ are the total less those done. The exports, which list every one
 of those, read that list in a third query. The requirements of a period are few; each becomes a
 condition on an assignment, and each module a column of flags per official.
 
-An official counts once overall and once in each group they belong to through an assignment
-that a requirement applies to on the day. A completion counts for a module when it is dated on
-or after the latest counts-from date of the requirements asking that official for it (the
-stricter reading, as on the official's own pages) and before the end of the day.
+Who is counted, for which modules, and which completions count is the training rule's: the
+officials are scored by training.sql.standings over the period's requirements in force on the
+day (a requirement whose counts-from date is still ahead asks nothing yet). An official counts
+once overall and once in each group they belong to through an assignment that a requirement
+applies to on the day.
 """
 
 from __future__ import annotations
@@ -38,22 +39,21 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy import text as sql
+from sqlalchemy import text as sql_text
 
 from course_app.extensions import db
 from course_app.models import (
     Assignment,
-    Audience,
     Body,
     ModuleCompletion,
     Party,
-    Requirement,
     User,
 )
-from course_app.models.roster import KL_18A_EXTENTS, NAME_LENGTH
-from course_app.periods import day_bounds_utc, start_of_day_utc, term_for
+from course_app.models.roster import NAME_LENGTH
 from course_app.security_unit.officials import Filters, seat_conditions
-from course_app.training import in_office_on
+from course_app.training import load, sql
+from course_app.training.periods import day_bounds_utc, term_for
+from course_app.training.rule import Rule
 
 DIMENSIONS = ("party", "body", "role", "extent")
 
@@ -116,7 +116,8 @@ class Coverage:
     election_year: int
     as_of: date
     module_ids: list[str]
-    deadline: date | None
+    # The period's deadlines, each with the requirements it belongs to, soonest first.
+    deadlines: list[tuple[date, list[Rule]]]
     total: Group | None = None
     breakdowns: dict[str, list[Group]] = field(default_factory=dict)
     missing: list[Missing] = field(default_factory=list)
@@ -125,109 +126,26 @@ class Coverage:
     # (day, how many of today's officials had completed all by the end of that day), weekly.
     curve: list[tuple[date, int]] = field(default_factory=list)
 
-
-def _applies(requirement: Requirement):
-    """Return the condition that an assignment falls under the requirement."""
-    if requirement.audience == Audience.ALL:
-        return true()
-    if requirement.audience == Audience.KL_18A:
-        return Assignment.extent.in_(list(KL_18A_EXTENTS))
-    conditions = []
-    if requirement.roles:
-        conditions.append(Assignment.role.in_(requirement.roles))
-    if requirement.extents:
-        conditions.append(Assignment.extent.in_(requirement.extents))
-    return and_(*conditions) if conditions else true()
+    @property
+    def deadline(self) -> date | None:
+        """Return the period's first deadline, None when it has no requirement."""
+        return self.deadlines[0][0] if self.deadlines else None
 
 
-def _since_column(module_id: str, requirements: Sequence[Requirement]):
-    """Return, per assignment row, the counts-from moment a requirement asks module by."""
-    asking = sorted(
-        (r for r in requirements if module_id in r.module_ids),
-        key=lambda r: r.counts_from,
-        reverse=True,  # the latest date first: the stricter reading wins in MAX()
-    )
-    if not asking:
-        return literal(None, ModuleCompletion.__table__.c.completed_at.type)
-    moment = ModuleCompletion.__table__.c.completed_at.type
-    whens = [(_applies(r), literal(start_of_day_utc(r.counts_from), moment)) for r in asking]
-    return case(*whens, else_=None)
+def deadlines_of(rules: Sequence[Rule]) -> list[tuple[date, list[Rule]]]:
+    """Return the deadlines of a period's requirements, each with its requirements, in order."""
+    by_day: dict[date, list[Rule]] = {}
+    for rule in sorted(rules, key=lambda r: (r.deadline, r.id)):
+        by_day.setdefault(rule.deadline, []).append(rule)
+    return list(by_day.items())
 
 
-def _in_scope(org_id: int, as_of: date, requirements):
-    """Return the condition that an assignment counts: in the organisation, running on as_of,
-    and falling under one of the requirements."""
-    applies_any = or_(*(_applies(r) for r in requirements))
-    return and_(Assignment.organisation_id == org_id, in_office_on(as_of), applies_any)
-
-
-def _counts_from(module_id: str, requirements: Sequence[Requirement]) -> list[datetime]:
-    """Return the moments from which the requirements asking for the module count completions
-    (one per distinct counts-from date; usually one in all)."""
-    asking = {start_of_day_utc(r.counts_from) for r in requirements if module_id in r.module_ids}
-    return sorted(asking)
-
-
-def _asked_of_everyone(module_id: str, requirements: Sequence[Requirement]) -> bool:
-    """Return True if every requirement asking for the module applies to every assignment."""
-    return all(
-        r.audience == Audience.ALL
-        or (r.audience != Audience.KL_18A and not r.roles and not r.extents)
-        for r in requirements
-        if module_id in r.module_ids
-    )
-
-
-def _firsts(org_id: int, as_of: date, requirements, module_ids: list[str], until: datetime):
-    """Return the officials in scope, one row each: per module, when completions count from
-    and the first completion that counts (or NULL), and their seats in scope.
-
-    One join of their seats with their completions from the earliest moment any of them counts
-    from to until, grouped by official (a completion comes once per seat, which changes no
-    first). Per module, the first completion from each moment it counts from is kept, and the
-    official's own moment picks one: the moment is known only once all their seats are seen.
-    Grouped by the seats' own user_id, so that PostgreSQL expects as many officials as there
-    are and plans the rest of the report for that many.
-    """
-    completion = ModuleCompletion
-    moments = [_counts_from(m, requirements) for m in module_ids]
-    since, firsts = [], []
-    for i, module_id in enumerate(module_ids):
-        picks = []
-        for moment in moments[i]:
-            counts = and_(completion.module_id == module_id, completion.completed_at >= moment)
-            picks.append((moment, func.min(case((counts, completion.completed_at), else_=None))))
-        if _asked_of_everyone(module_id, requirements):
-            # The same moment for every official: the latest of them (the stricter reading).
-            moment, first = picks[-1]
-            since.append(literal(moment, completion.completed_at.type))
-            firsts.append(first.label(f"first_{i}"))
-            continue
-        since.append(func.max(_since_column(module_id, requirements)))
-        picked = ((since[i] == moment, first) for moment, first in picks)
-        firsts.append(case(*picked, else_=None).label(f"first_{i}"))
-    # Whether an official holds several seats in scope and, for those with one, its values.
-    # (A truth value, not a number: PostgreSQL expects half of the officials on each side of a
-    # test of it, rather than almost none, and groups and joins them by hashing.)
+def _seat_columns() -> list:
+    """Return, over an official's seats in scope, whether they hold several and, for those with
+    one, its values. (A truth value, not a number: PostgreSQL expects half of the officials on
+    each side of a test of it, rather than almost none, and groups and joins them by hashing.)"""
     seat = [(func.min(Assignment.id) != func.max(Assignment.id)).label("several")]
-    seat += [func.max(c).label(f"seat_{d}") for d, c in _DIMENSION_COLUMNS.items()]
-    window = and_(
-        completion.user_id == Assignment.user_id,
-        completion.module_id.in_(module_ids),
-        completion.completed_at >= min(itertools.chain(*moments)),
-        completion.completed_at < until,
-    )
-    return (
-        select(
-            Assignment.user_id.label("user_id"),
-            *(s.label(f"since_{i}") for i, s in enumerate(since)),
-            *firsts,
-            *seat,
-        )
-        .outerjoin(completion, window)
-        .where(_in_scope(org_id, as_of, requirements))
-        .group_by(Assignment.user_id)
-    ).cte("firsts")
+    return seat + [func.max(c).label(f"seat_{d}") for d, c in _DIMENSION_COLUMNS.items()]
 
 
 def _latest(*moments):
@@ -364,7 +282,7 @@ def _branches(org_id, as_of, requirements, scored, module_ids, days):
     several = (
         select(Assignment.user_id, *_DIMENSION_COLUMNS.values(), *scores)
         .join(scored, scored.c.user_id == Assignment.user_id)
-        .where(_in_scope(org_id, as_of, requirements), scored.c.several)
+        .where(sql.in_scope(org_id, as_of, requirements), scored.c.several)
         .cte("several")
     )
     pairs = []
@@ -415,28 +333,23 @@ def coverage(
     scope that matches every one of the listing's filters, in its order: from its offset at
     most missing_limit of them (none with 0, every one with None, in a query of its own).
     """
-    requirements = list(
-        db.session.scalars(
-            select(Requirement).where(
-                Requirement.organisation_id == org_id, Requirement.election_year == election_year
-            )
-        )
-    )
-    asked = {m for r in requirements for m in r.module_ids}
+    rules = load.rules_of(org_id, election_year)
+    # Only the requirements in force on as_of ask for anything (rule.required_in_period).
+    in_force = [r for r in rules if r.in_force(as_of)]
+    asked = {m for r in in_force for m in r.module_ids}
     module_ids = [m for m in module_order if m in asked]
-    deadline = min((r.deadline for r in requirements), default=None)
-    report = Coverage(election_year, as_of, module_ids, deadline)
-    if not requirements or not module_ids:
+    report = Coverage(election_year, as_of, module_ids, deadlines_of(rules))
+    if not in_force or not module_ids:
         return report
-    until = day_bounds_utc(as_of, as_of)[1]
     if db.engine.dialect.name == "postgresql":
         # Scoring tens of thousands of officials needs more than the default 4 MB for its
         # hash tables and sorts, which would otherwise spill to disk; for this transaction only.
-        db.session.execute(sql(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
-    scored = _scored(_firsts(org_id, as_of, requirements, module_ids, until), module_ids)
+        db.session.execute(sql_text(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
+    firsts = sql.standings(org_id, in_force, as_of, module_ids, _seat_columns())
+    scored = _scored(firsts, module_ids)
     days = curve_days(election_year, as_of)
-    branches = _branches(org_id, as_of, requirements, scored, module_ids, days)
-    matching = _matching(org_id, as_of, requirements, scored, listing.filters)
+    branches = _branches(org_id, as_of, in_force, scored, module_ids, days)
+    matching = _matching(org_id, as_of, in_force, scored, listing.filters)
     if missing_limit:
         # A page of them, and how many there are when filtered: in the same statement, so that
         # the officials are scored once. Every one of them (the exports) has a query of its own:
@@ -512,7 +425,7 @@ def _matching(org_id: int, as_of: date, requirements, scored, filters: Filters):
         select(Assignment.id)
         .where(
             Assignment.user_id == scored.c.user_id,
-            _in_scope(org_id, as_of, requirements),
+            sql.in_scope(org_id, as_of, requirements),
             *conditions,
         )
         .exists()

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
@@ -21,15 +21,14 @@ from course_app.forms import Form
 from course_app.learn.services import current_catalog
 from course_app.models import ReminderSent, Requirement
 from course_app.models.base import utcnow
-from course_app.periods import local_date
 from course_app.security_unit import officials as services
 from course_app.security_unit.blueprint import bp, unit_required
 from course_app.security_unit.coverage import DIMENSIONS, ORDERS, Listing, coverage
 from course_app.security_unit.coverage_chart import chart
 from course_app.security_unit.labels import EXTENT_LABELS, ROLE_LABELS
 from course_app.security_unit.officials_forms import SeatFilterForm
-from course_app.security_unit.requirements_forms import period_label
-from course_app.security_unit.requirements_views import module_titles
+from course_app.security_unit.requirements_views import audience_lines, module_titles
+from course_app.training.periods import local_date, period_label, period_of
 
 DIMENSION_HEADINGS = {
     "party": _l("By party"),
@@ -76,6 +75,14 @@ def _periods(org_id: int) -> list[int]:
     return list(db.session.scalars(stmt))
 
 
+def default_period(years: list[int], today: date) -> int:
+    """Return the period the report opens on: the mandate period of today (fullmäktige's term
+    in force), else the latest earlier one with requirements, else the first to come."""
+    current = period_of(today)
+    earlier = [y for y in years if y <= current]
+    return max(earlier) if earlier else min(years)
+
+
 def _chosen() -> tuple[CoverageForm, int | None, date]:
     form = CoverageForm(formdata=request.args)
     years = _periods(current_user.organisation_id)
@@ -84,7 +91,7 @@ def _chosen() -> tuple[CoverageForm, int | None, date]:
     valid = form.validate() if request.args else False
     year = form.period.data if valid and form.period.data in years else None
     if year is None and years:
-        year = years[0]
+        year = default_period(years, today)
         form.period.data = year
     as_of = form.as_of.data if valid and form.as_of.data else today
     form.as_of.data = as_of
@@ -171,11 +178,16 @@ def _on_record(report, export: str | None = None) -> None:
 
 
 def _reminders(report) -> list[tuple[str, int, object]]:
-    """Return, per kind of reminder for the report's period, how many went out and when last."""
+    """Return, per kind of reminder for the report's period, to how many officials it went out
+    and when last."""
     if report is None:
         return []
     stmt = (
-        select(ReminderSent.kind, func.count(), func.max(ReminderSent.sent_at))
+        select(
+            ReminderSent.kind,
+            func.count(distinct(ReminderSent.user_id)),
+            func.max(ReminderSent.sent_at),
+        )
         .where(
             ReminderSent.organisation_id == current_user.organisation_id,
             ReminderSent.election_year == report.election_year,
@@ -208,6 +220,7 @@ def _render(template: str, form, list_form, report):
         headings=DIMENSION_HEADINGS,
         label=_label,
         period_label=period_label,
+        audience_lines=audience_lines,
         list_form=list_form,
         list_args=_list_args(),
         filtered=bool(_filter_lines(list_form)),  # only filters that are choices count

@@ -27,9 +27,9 @@ from course_app.models import (
 )
 from course_app.models.base import utcnow
 from course_app.models.organisation import PHONE_LENGTH
-from course_app.periods import local_date, period_of, term_for
 from course_app.security_unit.blueprint import bp, unit_required
 from course_app.security_unit.scoping import get_in_org
+from course_app.training.periods import local_date, period_of, term_for
 
 
 class ContactForm(Form):

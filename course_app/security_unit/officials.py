@@ -28,8 +28,9 @@ from course_app.models import (
     UserPermission,
 )
 from course_app.models.base import utcnow
-from course_app.periods import start_of_day_utc
-from course_app.training import RequiredModule, in_office_on, latest_completions
+from course_app.training import rule
+from course_app.training.rule import RequiredModule
+from course_app.training.sql import in_office_on
 
 ACTIVE = "active"
 DEACTIVATED = "deactivated"
@@ -205,8 +206,7 @@ def module_statuses(user_id: int, required: dict[str, RequiredModule]) -> list[M
     stmt = select(ModuleCompletion.module_id, ModuleCompletion.completed_at).where(
         ModuleCompletion.user_id == user_id, ModuleCompletion.module_id.in_(list(required))
     )
-    since = {m: start_of_day_utc(r.counts_from) for m, r in required.items()}
-    counting, earlier = latest_completions(db.session.execute(stmt), since)
+    counting, earlier = rule.split_completions(db.session.execute(stmt), required)
     return [
         ModuleStatus(module_id, req, counting.get(module_id), earlier.get(module_id))
         for module_id, req in required.items()

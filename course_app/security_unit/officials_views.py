@@ -14,7 +14,6 @@ from course_app.i18n import current_lang, format_day
 from course_app.learn.services import current_catalog
 from course_app.models import Assignment, User
 from course_app.models.base import utcnow
-from course_app.periods import local_date
 from course_app.security_unit import officials as services
 from course_app.security_unit.blueprint import bp, unit_required
 from course_app.security_unit.invitations import invite
@@ -26,7 +25,8 @@ from course_app.security_unit.officials_forms import (
     OfficialsFilterForm,
 )
 from course_app.security_unit.scoping import get_in_org
-from course_app.training import required_of
+from course_app.training.load import required_of
+from course_app.training.periods import local_date
 
 PER_PAGE = 50
 FILTER_ARGS = ("q", "party", "body", "role", "extent", "status")

@@ -14,7 +14,7 @@ from sqlalchemy import Select, select
 
 from course_app.extensions import db
 from course_app.models import Audience, Requirement
-from course_app.periods import default_counts_from, default_deadline, election_years_around
+from course_app.training.periods import default_counts_from, default_deadline, election_years_around
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from wtforms.validators import InputRequired, ValidationError
 from course_app.forms import Form
 from course_app.i18n import format_day
 from course_app.models import Audience
-from course_app.periods import term_for
 from course_app.security_unit.labels import EXTENT_LABELS, ROLE_LABELS
 from course_app.security_unit.roster_forms import ChecklistField
+from course_app.training.periods import term_for
 
 AUDIENCE_LABELS = {
     Audience.ALL: _l("All officials"),
@@ -24,11 +24,6 @@ AUDIENCE_LABELS = {
 }
 
 ENTER_DATE = _l("Enter a date as YYYY-MM-DD, for example 2027-04-13")
-
-
-def period_label(election_year: int) -> str:
-    """Return the period as "2026–2030" (en dash)."""
-    return term_for(election_year).label
 
 
 class RequirementForm(Form):

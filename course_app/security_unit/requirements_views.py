@@ -13,16 +13,13 @@ from course_app.i18n import current_lang
 from course_app.learn.services import current_catalog
 from course_app.models import Audience, Requirement
 from course_app.models.base import utcnow
-from course_app.periods import default_deadline, local_date
 from course_app.security_unit import requirements
 from course_app.security_unit.blueprint import bp, unit_required
 from course_app.security_unit.labels import EXTENT_LABELS, ROLE_LABELS
-from course_app.security_unit.requirements_forms import (
-    AUDIENCE_LABELS,
-    RequirementForm,
-    period_label,
-)
+from course_app.security_unit.requirements_forms import AUDIENCE_LABELS, RequirementForm
 from course_app.security_unit.scoping import get_in_org
+from course_app.training.periods import default_deadline, local_date, period_label
+from course_app.training.rule import Rule
 
 
 def _today():
@@ -35,17 +32,17 @@ def module_titles() -> dict[str, str]:
     return {module.id: module.text(lang).title for module in current_catalog().modules}
 
 
-def audience_lines(requirement: Requirement) -> list[str]:
+def audience_lines(requirement: Requirement | Rule) -> list[str]:
     """Return for whom the requirement is, in words, one line per kind of choice."""
     if requirement.audience != Audience.SELECTED:
         return [str(AUDIENCE_LABELS[requirement.audience])]
     lines = []
     if requirement.roles:
-        roles = ", ".join(str(ROLE_LABELS[r]) for r in requirement.roles if r in ROLE_LABELS)
+        roles = ", ".join(str(label) for r, label in ROLE_LABELS.items() if r in requirement.roles)
         lines.append(_("Roles: %(roles)s", roles=roles))
     if requirement.extents:
         extents = ", ".join(
-            str(EXTENT_LABELS[e]) for e in requirement.extents if e in EXTENT_LABELS
+            str(label) for e, label in EXTENT_LABELS.items() if e in requirement.extents
         )
         lines.append(_("Extents: %(extents)s", extents=extents))
     return lines

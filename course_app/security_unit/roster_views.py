@@ -14,7 +14,6 @@ from course_app.extensions import db
 from course_app.i18n import current_lang
 from course_app.models import RosterImport
 from course_app.models.base import utcnow
-from course_app.periods import local_date
 from course_app.security_unit import roster_import
 from course_app.security_unit.blueprint import bp, unit_required
 from course_app.security_unit.invitations import invite
@@ -23,6 +22,7 @@ from course_app.security_unit.roster_csv import parse_roster
 from course_app.security_unit.roster_forms import RosterConfirmForm, RosterUploadForm
 from course_app.security_unit.roster_messages import message_for
 from course_app.security_unit.scoping import get_in_org
+from course_app.training.periods import local_date
 
 RECENT_IMPORTS = 10
 FATE_LABELS = {

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from course_app.extensions import db
 from course_app.models import Assignment, AssignmentRole, Extent, Requirement
 from course_app.models.base import utcnow
-from course_app.periods import local_date, period_of
+from course_app.training.periods import local_date, period_of
 from tests.browser.helpers import (
     LANGS,
     START_LOCALE,

@@ -15,7 +15,7 @@ from course_app.models import (
     StepProgress,
 )
 from course_app.models.base import utcnow
-from course_app.periods import local_date, period_of
+from course_app.training.periods import local_date, period_of
 from tests.conftest import csrf_from
 from tests.learn.helpers import answer_check
 
@@ -209,7 +209,8 @@ def test_the_requirements_read_with_the_learners_state_are_those_of_the_roster(
     result must be what training.required_of finds, whatever the audience and the seats."""
     from course_app.learn.saved import read_saved
     from course_app.models import AssignmentRole, Audience, Extent
-    from course_app.training import required_from_rows, required_of
+    from course_app.training.load import required_of
+    from course_app.training.sql import required_from_rows
 
     user = create_user()
     org = user.organisation_id

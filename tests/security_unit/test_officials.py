@@ -26,7 +26,7 @@ from course_app.models import (
     UserPermission,
 )
 from course_app.models.base import utcnow
-from course_app.periods import local_date
+from course_app.training.periods import local_date
 from tests.conftest import csrf_from
 
 EN = {"Accept-Language": "en"}

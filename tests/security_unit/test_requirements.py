@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from course_app.extensions import db
 from course_app.models import Audience, Permission, Requirement
 from course_app.models.base import utcnow
-from course_app.periods import default_counts_from, default_deadline, local_date
+from course_app.training.periods import default_counts_from, default_deadline, local_date
 from course_app.security_unit import requirements_views
 from course_app.security_unit.requirements import suggested_period
 from tests.conftest import csrf_from

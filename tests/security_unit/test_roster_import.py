@@ -24,7 +24,7 @@ from course_app.models import (
     UserPermission,
 )
 from course_app.models.base import utcnow
-from course_app.periods import local_date
+from course_app.training.periods import local_date
 from tests.conftest import csrf_from, make_config
 
 HEADER = "Förnamn;Efternamn;E-post;Parti;Organ;Uppdrag;Omfattning;Från;Till\n"

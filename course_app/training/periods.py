@@ -38,7 +38,7 @@ class Term:
     @property
     def label(self) -> str:
         """Return the term as "2026–2030" (en dash)."""
-        return f"{self.election_year}–{self.election_year + ELECTION_CYCLE}"
+        return period_label(self.election_year)
 
 
 def is_election_year(year: int) -> bool:
@@ -137,3 +137,8 @@ def local_date(moment: datetime) -> date:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("local_date needs a timezone-aware datetime")
     return moment.astimezone(STOCKHOLM).date()
+
+
+def period_label(election_year: int) -> str:
+    """Return the mandate period named by its election year, as "2026–2030" (en dash)."""
+    return f"{election_year}–{election_year + ELECTION_CYCLE}"

@@ -36,7 +36,8 @@ from course_app.models import (
     UserPermission,
 )
 from course_app.models.base import utcnow
-from course_app.training.periods import period_label
+from course_app.training import load
+from course_app.training.periods import local_date, period_label
 
 # What happens to each table's rows about a user:
 #   "deleted"  at once, when the official deletes their account;
@@ -82,6 +83,21 @@ def _iso(value) -> str | None:
 
 def _rows(stmt) -> list:
     return list(db.session.execute(stmt).all())
+
+
+def _required_training(user: User) -> list[dict]:
+    """Return what the training rule asks of the user today, as My training shows it."""
+    now = load.standings_of([user.id], user.organisation_id, local_date(utcnow()))[user.id]
+    return [
+        {
+            "module": m,
+            "period": r.period_label,
+            "counts_from": _iso(r.counts_from),
+            "deadline": _iso(r.deadline),
+            "completed": m in now.counted,
+        }
+        for m, r in now.required.items()
+    ]
 
 
 def export(user: User) -> dict:
@@ -170,9 +186,15 @@ def export(user: User) -> dict:
             for r in _scalars(SignInToken, uid, SignInToken.created_at)
         ],
         "reminders": [
-            {"kind": r.kind, "deadline": _iso(r.deadline), "sent_at": _iso(r.sent_at)}
+            {
+                "module": r.module_id,
+                "kind": r.kind,
+                "deadline": _iso(r.deadline),
+                "sent_at": _iso(r.sent_at),
+            }
             for r in _scalars(ReminderSent, uid, ReminderSent.sent_at)
         ],
+        "required_training": _required_training(user),
         "audit_log": [
             {
                 "action": r.action,

@@ -202,3 +202,16 @@ def test_a_certificate_waits_for_what_is_still_coming(app, term):
         )  # fmt: skip
         db.session.commit()
         assert 2026 in completed_periods(user, date(2027, 6, 2))
+
+
+def test_the_personal_data_download_says_what_the_rule_asks_today(app, client, term, login_as):
+    _org, people = term
+    login_as(client, people["fritid"])
+    held = client.get("/my-data/export.json").get_json()
+    today = local_date(datetime.now(UTC))
+    if today < ALL_DEADLINE:  # the case's dates; the download tells what holds today
+        assert [
+            (r["module"], r["deadline"], r["completed"]) for r in held["required_training"]
+        ] == [(SEX, ALL_DEADLINE.isoformat(), False)]
+    html = client.get("/my-data/export.html").get_data(True)
+    assert "Utbildning som krävs av dig i dag" in html

@@ -25,7 +25,7 @@ from course_app.security_unit.officials_forms import (
     OfficialsFilterForm,
 )
 from course_app.security_unit.scoping import get_in_org
-from course_app.training.load import required_of
+from course_app.training import load, rule
 from course_app.training.periods import local_date
 
 PER_PAGE = 50
@@ -86,7 +86,9 @@ def _module_titles() -> dict[str, str]:
 def _official_page(user: User, deactivate_form: DeactivateForm | None = None, status: int = 200):
     today = _today()
     assignments = db.session.execute(services.assignments_stmt(user.id, user.organisation_id))
-    required = required_of(user.id, user.organisation_id, today)
+    rules = load.rules_of(user.organisation_id)
+    seats = load.seats_of([user.id], user.organisation_id)[user.id]
+    required = rule.required_of(rules, seats, today)
     deactivate_form = deactivate_form or DeactivateForm()
     return render_template(
         "security_unit/official.html",
@@ -98,6 +100,7 @@ def _official_page(user: User, deactivate_form: DeactivateForm | None = None, st
         is_running=services.is_running,
         today=today,
         modules=services.module_statuses(user.id, required),
+        coming=rule.coming_of(rules, seats, today),
         titles=_module_titles(),
         role_labels=ROLE_LABELS,
         extent_labels=EXTENT_LABELS,

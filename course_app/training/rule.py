@@ -72,7 +72,7 @@ class Rule:
     deadline: date
 
     def in_force(self, day: date) -> bool:
-        """Return whether completions count for this requirement on day."""
+        """Return whether completions count for this requirement on day (SQL: sql.in_force_on)."""
         return self.counts_from <= day
 
 
@@ -86,7 +86,7 @@ class Seat:
     ends_on: date | None = None
 
     def in_office(self, day: date) -> bool:
-        """Return whether the seat runs on day."""
+        """Return whether the seat runs on day (SQL: sql.in_office_on)."""
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
 
@@ -111,7 +111,9 @@ class RequiredModule:
 
 
 def applies(rule: Rule, seat: Seat) -> bool:
-    """Return whether an official holding seat falls under the requirement's audience."""
+    """Return whether an official holding seat falls under the requirement's audience.
+
+    SQL: sql.applies."""
     if rule.audience == Audience.ALL:
         return True
     if rule.audience == Audience.KL_18A:
@@ -135,7 +137,8 @@ def merge(rules: Iterable[Rule], seats: Sequence[Seat], day: date) -> dict[str, 
     """Return the modules that rules ask of someone with seats in office on day, by module id.
 
     Whether the rules are in force is not looked at here: the callers choose them. Where two
-    ask for one module, the later counts-from date and the earlier deadline win.
+    ask for one module, the later counts-from date and the earlier deadline win. SQL: the
+    since_i and deadline_i columns of sql.standings.
     """
     running = [s for s in seats if s.in_office(day)]
     required: dict[str, RequiredModule] = {}
@@ -245,7 +248,9 @@ def standing(
     completions: Iterable[tuple[str, datetime]],
     as_of: date,
 ) -> Standing:
-    """Return where an official stands on as_of, from their completions (module id, at)."""
+    """Return where an official stands on as_of, from their completions (module id, at).
+
+    SQL: the first_i columns of sql.standings."""
     first: dict[str, datetime] = {}
     for module_id, at in completions:
         if module_id in required and counts(required[module_id], at, as_of):

@@ -215,3 +215,21 @@ def test_the_personal_data_download_says_what_the_rule_asks_today(app, client, t
         ] == [(SEX, ALL_DEADLINE.isoformat(), False)]
     html = client.get("/my-data/export.html").get_data(True)
     assert "Utbildning som krävs av dig i dag" in html
+
+
+def test_the_officials_page_tells_the_unit_what_my_training_tells_her(
+    app, client, term, create_user, login_as
+):
+    org, people = term
+    unit = create_user(permissions=(Permission.SECURITY_UNIT,), org=org)
+    login_as(client, unit)
+    page = client.get(f"/security-unit/officials/{people['fritid'].id}").get_data(True)
+    login_as(client, people["fritid"])
+    mine = client.get("/my-training").get_data(True)
+    today = local_date(datetime.now(UTC))
+    for html in (page, mine):
+        assert "Organisation och förberedelser" not in html  # KL 18 a § is not hers
+        if today < LATE_START:
+            later = html[html.index("Krävs senare") :]
+            assert "Det demokratiska samtalet" in later
+            assert "från 1 juni 2027, senast 31 december 2027" in later

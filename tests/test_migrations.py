@@ -12,6 +12,7 @@ from course_app.extensions import db
 from tests.conftest import make_config
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+LATER = datetime(2024, 6, 3, 8, 30, tzinfo=UTC)
 
 
 def _differences(app) -> list:
@@ -87,4 +88,69 @@ def test_roster_migration_keeps_roles_and_completions_both_ways(migrated, tmp_pa
                     _sql(conn, f"DELETE FROM {table} WHERE user_id = 9001")
                 _sql(conn, "DELETE FROM users WHERE id = 9001")
                 _sql(conn, "DELETE FROM organisations WHERE id = 9001")
+        db.engine.dispose()
+
+
+def _accounts_of_before_0013() -> None:
+    """Four accounts: signed in on record, with a password, with a note, and never used."""
+    with db.engine.begin() as conn:
+        _sql(conn, "INSERT INTO organisations VALUES (9002, 'n', 'N', :t)", t=NOW)
+        for uid, password in ((9011, None), (9012, "argon2-hash"), (9013, None), (9014, None)):
+            _sql(
+                conn,
+                "INSERT INTO users (id, organisation_id, email, name, password_hash, active,"
+                " session_version, created_at) VALUES (:id, 9002, :email, '', :pw, :yes, 0, :t)",
+                id=uid,
+                email=f"u{uid}@x.se",
+                pw=password,
+                yes=True,
+                t=NOW,
+            )
+        _sql(
+            conn,
+            "INSERT INTO audit_records (organisation_id, at, actor_id, action, details)"
+            " VALUES (9002, :t, 9011, 'sign_in.success', '{}')",
+            t=LATER,
+        )
+        _sql(
+            conn,
+            "INSERT INTO reflection_notes (user_id, module_id, step_id, question_id, body,"
+            " updated_at) VALUES (9013, 'm', 's', 'q', 'text', :t)",
+            t=NOW,
+        )
+
+
+def test_accounts_in_use_before_0013_count_as_signed_in(migrated, tmp_path):
+    app = create_app(make_config(migrated, tmp_path))
+    with app.app_context():
+        flask_migrate.downgrade(revision="0012")
+        try:
+            _accounts_of_before_0013()
+            flask_migrate.upgrade()
+            with db.engine.connect() as conn:
+                rows = _sql(
+                    conn,
+                    "SELECT id, last_signed_in_at IS NOT NULL FROM users"
+                    " WHERE organisation_id = 9002 ORDER BY id",
+                ).all()
+                assert [(uid, bool(used)) for uid, used in rows] == [
+                    (9011, True),
+                    (9012, True),
+                    (9013, True),
+                    (9014, False),
+                ]
+                same = _sql(
+                    conn,
+                    "SELECT COUNT(*) FROM users JOIN audit_records ON actor_id = users.id"
+                    " WHERE users.id = 9011 AND last_signed_in_at = audit_records.at",
+                ).scalar()
+                assert same == 1
+        finally:
+            flask_migrate.upgrade()
+            with db.engine.begin() as conn:
+                for table in ("reflection_notes", "audit_records"):
+                    column = "actor_id" if table == "audit_records" else "user_id"
+                    _sql(conn, f"DELETE FROM {table} WHERE {column} IN (9011, 9012, 9013, 9014)")
+                _sql(conn, "DELETE FROM users WHERE organisation_id = 9002")
+                _sql(conn, "DELETE FROM organisations WHERE id = 9002")
         db.engine.dispose()

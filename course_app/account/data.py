@@ -111,6 +111,7 @@ def export(user: User) -> dict:
             "language": user.locale,
             "has_password": bool(user.password_hash),
             "created_at": _iso(user.created_at),
+            "last_signed_in_at": _iso(user.last_signed_in_at),
             "deactivated_at": _iso(user.deactivated_at),
         },
         "permissions": sorted(p.permission.value for p in user.permissions),
@@ -182,6 +183,7 @@ def export(user: User) -> dict:
                 "created_at": _iso(r.created_at),
                 "expires_at": _iso(r.expires_at),
                 "used_at": _iso(r.used_at),
+                "new_address": r.new_email,
             }
             for r in _scalars(SignInToken, uid, SignInToken.created_at)
         ],
@@ -201,6 +203,7 @@ def export(user: User) -> dict:
                 "at": _iso(r.at),
                 "by_you": r.actor_id == uid,
                 "method": r.details.get("method"),
+                "fields": ", ".join(r.details.get("fields") or []) or None,
                 "ip": r.ip if r.actor_id == uid else None,
             }
             for r in db.session.scalars(

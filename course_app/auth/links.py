@@ -51,7 +51,7 @@ def expand_pending(limit: int = 100) -> int:
         for pending in requests:
             user = services.find_user(pending.email)
             if user is not None:
-                services.void_open_tokens(user.id, purpose="link")
+                services.void_open_tokens(user.id, ("link",))
                 _queue_link(user, pending)
                 queued += 1
                 security_log.event("link.sent", user=user.id, ip="-", endpoint="mail-worker")

@@ -19,6 +19,11 @@ from course_app.models.base import utcnow
 # above the 19 MiB that OWASP ASVS 5 asks for.
 _hasher = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4)
 
+# The purposes of the tokens that sign someone in (auth.use_link takes no other).
+SIGN_IN = ("link", "invitation")
+# A link to a new address that its account's owner follows, signed in, to confirm it.
+EMAIL_CHANGE = "email-change"
+
 
 @cache
 def _dummy_hash() -> str:
@@ -60,8 +65,10 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_signin_token(user: User, minutes: int, purpose: str = "link") -> str:
-    """Store a new single-use sign-in token for user and return its secret."""
+def create_signin_token(
+    user: User, minutes: int, purpose: str = "link", new_email: str | None = None
+) -> str:
+    """Store a new single-use token for user and return its secret."""
     token = secrets.token_urlsafe(32)
     db.session.add(
         SignInToken(
@@ -69,16 +76,18 @@ def create_signin_token(user: User, minutes: int, purpose: str = "link") -> str:
             token_hash=_token_hash(token),
             expires_at=utcnow() + timedelta(minutes=minutes),
             purpose=purpose,
+            new_email=new_email,
         )
     )
     db.session.flush()
     return token
 
 
-def find_valid_token(token: str) -> SignInToken | None:
-    """Return the unused, unexpired token with that secret, or None."""
+def find_valid_token(token: str, purposes: tuple[str, ...] = SIGN_IN) -> SignInToken | None:
+    """Return the unused, unexpired token of one of purposes with that secret, or None."""
     stmt = select(SignInToken).where(
         SignInToken.token_hash == _token_hash(token),
+        SignInToken.purpose.in_(purposes),
         SignInToken.used_at.is_(None),
         SignInToken.expires_at > utcnow(),
     )
@@ -91,9 +100,9 @@ def token_owner(token: str) -> User | None:
     return db.session.scalar(stmt)
 
 
-def consume_token(token: str) -> SignInToken | None:
+def consume_token(token: str, purposes: tuple[str, ...] = SIGN_IN) -> SignInToken | None:
     """Use up the token; None if it was not valid. The token's user is `.user`."""
-    found = find_valid_token(token)
+    found = find_valid_token(token, purposes)
     if found is None or not found.user.active:
         return None
     result = db.session.execute(
@@ -107,11 +116,11 @@ def consume_token(token: str) -> SignInToken | None:
     return found
 
 
-def void_open_tokens(user_id: int, purpose: str | None = None) -> None:
-    """Use up the user's open sign-in links (of one purpose, or all): they can no longer sign in."""
+def void_open_tokens(user_id: int, purposes: tuple[str, ...] | None = None) -> None:
+    """Use up the user's open tokens (of the purposes given, or all): they no longer work."""
     stmt = update(SignInToken).where(SignInToken.user_id == user_id, SignInToken.used_at.is_(None))
-    if purpose is not None:
-        stmt = stmt.where(SignInToken.purpose == purpose)
+    if purposes is not None:
+        stmt = stmt.where(SignInToken.purpose.in_(purposes))
     db.session.execute(stmt.values(used_at=utcnow()).execution_options(synchronize_session=False))
 
 

@@ -33,6 +33,7 @@ from course_app.extensions import db, limiter
 from course_app.i18n import SESSION_KEY as LOCALE_KEY
 from course_app.i18n import current_lang
 from course_app.models import User
+from course_app.models.base import utcnow
 from course_app.security import safe_next
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -81,7 +82,8 @@ def _failure_limits(view):
 def _sign_in(user: User, next_url: str | None, method: str):
     """Start a new session for user, keep the language, and commit what sign-in carried over.
 
-    Any sign-in voids the user's other open sign-in links and invitations.
+    Any sign-in voids the user's other open sign-in links and invitations (not a change of
+    address waiting for its owner: they sign in to confirm it), and is the account's last.
 
     What the visitor did as a guest is handed to Flask-Login's user_logged_in receivers
     (learn/ adopts the guest's progress) through g.session_before_sign_in.
@@ -93,7 +95,8 @@ def _sign_in(user: User, next_url: str | None, method: str):
     session.clear()
     login_user(user)
     sessions.start()
-    services.void_open_tokens(user.id)
+    services.void_open_tokens(user.id, services.SIGN_IN)
+    user.last_signed_in_at = utcnow()
     audit.record("sign_in.success", user.organisation_id, actor_id=user.id, method=method)
     db.session.commit()
     session.permanent = True

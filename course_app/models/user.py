@@ -53,6 +53,9 @@ class User(SessionUser, db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Part of the signed-in session's id: raising it at sign-out ends every copy of the session.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set at every successful sign-in. Until the first one, the account holds nothing of its
+    # owner's, so the security unit may still correct its address and send invitations.
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
@@ -98,8 +101,12 @@ class SignInToken(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64))
-    # "link" (asked for on the sign-in page) or "invitation" (sent when an import adds someone).
+    # "link" (asked for on the sign-in page), "invitation" (sent when an import adds someone),
+    # or "email-change" (sent to a new address; it signs no one in: see auth/email_change.py).
     purpose: Mapped[str] = mapped_column(String(16), default="link", server_default="link")
+    # The address an "email-change" link confirms. Kept in the clear: it is applied as written,
+    # and it is no secret from the account's owner, to whom it is shown before it is used.
+    new_email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -32,8 +32,8 @@ def test_the_real_course_passes_the_check():
     result = run_check()
     assert result.exit_code == 0, result.stderr
     assert result.stderr == "", "the real course gives warnings"
-    assert "OK: 5 modules, no problems found." in result.stdout
-    assert result.stdout.count("check of") == 5
+    assert "OK: 6 modules, no problems found." in result.stdout
+    assert result.stdout.count("check of") == 6
 
 
 def test_the_command_is_flask_content_check():
@@ -47,7 +47,7 @@ def test_the_command_is_flask_content_check():
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "OK: 5 modules" in done.stdout
+    assert "OK: 6 modules" in done.stdout
 
 
 def test_the_good_fixture_passes_and_links_become_addresses(monkeypatch):

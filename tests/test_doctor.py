@@ -48,7 +48,7 @@ def test_a_good_development_installation_passes(doctor_env):
     code, lines = _doctor()
     assert code == 0, lines
     assert [line.split(" ", 1)[0] for line in lines] == ["ok"] * 5
-    assert "5 modules" in _line(lines, "content")
+    assert "6 modules" in _line(lines, "content")
 
 
 def test_a_database_not_migrated_to_the_newest_revision_is_a_problem(doctor_env, tmp_path):

@@ -45,3 +45,23 @@ def chart(curve: list[tuple[date, int]], officials: int, deadline: date | None) 
     ticks = [(y(p / 100), p) for p in (0, 25, 50, 75, 100)]
     deadline_x = x(deadline) if deadline and first <= deadline <= last else None
     return Chart(points, ticks, first, last, deadline_x)
+
+
+# A printed table lists the curve week by week for this many weeks, then month by month.
+WEEKS_IN_FULL = 12
+
+
+def curve_table(
+    curve: list[tuple[date, int]], by_month: bool
+) -> tuple[list[tuple[date, int]], bool]:
+    """Return the curve's rows for its table, and whether they are monthly.
+
+    With by_month, a curve longer than twelve weeks gives one row per month (its last day in
+    the curve), so that the printed report stays short; the last day is always the last row.
+    """
+    if not by_month or len(curve) <= WEEKS_IN_FULL + 1:
+        return curve, False
+    last_of_month: dict[tuple[int, int], tuple[date, int]] = {}
+    for day, count in curve:
+        last_of_month[(day.year, day.month)] = (day, count)
+    return list(last_of_month.values()), True

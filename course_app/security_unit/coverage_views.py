@@ -1,16 +1,14 @@
-"""The coverage report page and its CSV export, for the security unit of one organisation."""
+"""The coverage report page, its print view and its downloads, for the security unit of one
+organisation."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from openpyxl import Workbook
 from sqlalchemy import distinct, func, select
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
@@ -21,10 +19,11 @@ from course_app.forms import Form
 from course_app.learn.services import current_catalog
 from course_app.models import ReminderSent, Requirement
 from course_app.models.base import utcnow
+from course_app.security_unit import coverage_exports as exports
 from course_app.security_unit import officials as services
 from course_app.security_unit.blueprint import bp, unit_required
 from course_app.security_unit.coverage import DIMENSIONS, ORDERS, Listing, coverage
-from course_app.security_unit.coverage_chart import chart
+from course_app.security_unit.coverage_chart import chart, curve_table
 from course_app.security_unit.labels import EXTENT_LABELS, ROLE_LABELS
 from course_app.security_unit.officials_forms import SeatFilterForm
 from course_app.security_unit.requirements_views import audience_lines, module_titles
@@ -41,8 +40,6 @@ ORDER_LABELS = {
     "email": _l("By e-mail address"),
     "lacking": _l("Most modules missing first"),
 }
-# A cell that a spreadsheet would read as a formula starts with one of these.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CoverageForm(Form):
@@ -205,7 +202,7 @@ def _reminder_label(kind: str) -> str:
     return _("%(days)s days before the deadline", days=kind.split("-")[-1])
 
 
-def _render(template: str, form, list_form, report):
+def _render(template: str, form, list_form, report, by_month: bool = False):
     total = report.total if report else None
     last_page = max((report.missing_count + PER_PAGE - 1) // PER_PAGE, 1) if report else 1
     page = min(_page(), last_page)
@@ -214,6 +211,7 @@ def _render(template: str, form, list_form, report):
         form=form,
         report=report,
         chart=chart(report.curve, total.officials, report.deadline) if total else None,
+        curve_rows=curve_table(report.curve, by_month) if report else ([], False),
         organisation=current_user.organisation,
         titles=module_titles(),
         dimensions=DIMENSIONS,
@@ -252,34 +250,12 @@ def print_coverage():
     """Show the report as a page to print for the board (A4): the summary and the curve."""
     form, list_form, report = _report(missing_limit=0)
     _on_record(report)
-    return _render("security_unit/coverage_print.html", form, list_form, report)
+    return _render("security_unit/coverage_print.html", form, list_form, report, by_month=True)
 
 
-def _rows(report, list_form) -> tuple[list[list], list[list]]:
-    """Return the summary's rows and the list's rows, with headings, for the exports: every
-    text a cell that a spreadsheet shows as text (_safe)."""
-    titles = module_titles()
-    summary = [
-        [_("Mandate period"), period_label(report.election_year)],
-        [_("As of"), report.as_of.isoformat()],
-        *([_("The list is filtered"), line] for line in _filter_lines(list_form)),
-        [],
-        [_("Group"), _("Officials"), _("Completed all"), *(titles[m] for m in report.module_ids)],
-    ]
-    groups = [(_("All officials"), report.total)]
-    for dimension in DIMENSIONS:
-        groups += [(_label(dimension, g), g) for g in report.breakdowns[dimension]]
-    for name, group in groups:
-        completed = [group.modules[m].completed for m in report.module_ids]
-        summary.append([name, group.officials, group.all_done, *completed])
-    summary = [[_safe(v) if isinstance(v, str) else v for v in row] for row in summary]
-    people = [[_safe(_("Name")), _safe(_("E-mail address")), _safe(_("Missing"))]]
-    named: dict[tuple[str, ...], str] = {}  # a few patterns of missing modules, many people
-    for person in report.missing:
-        if person.missing not in named:
-            named[person.missing] = _safe(", ".join(titles[m] for m in person.missing))
-        people.append([_safe(person.name), _safe(person.email), named[person.missing]])
-    return summary, people
+def _tables(report, list_form):
+    """Return the report's summary and list as the downloads hold them."""
+    return exports.tables(report, module_titles(), _filter_lines(list_form), _label)
 
 
 def _filename(report, extension: str) -> str:
@@ -293,28 +269,13 @@ def coverage_xlsx():
     """Download the report's summary and the list of who has not completed, as an XLSX file."""
     _form, list_form, report = _report(missing_limit=None)
     _on_record(report, "xlsx")
-    # Write-only: rows stream to the file instead of being kept as cell objects (50,000 rows).
-    workbook = Workbook(write_only=True)
-    sheets = [
-        workbook.create_sheet(_("Summary")[:31]),
-        workbook.create_sheet(_("Not completed")[:31]),
-    ]
-    if report is not None and report.total is not None:
-        for sheet, rows in zip(sheets, _rows(report, list_form), strict=True):
-            for row in rows:
-                sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
+    has_rows = report is not None and report.total is not None
+    empty = [exports.Table(_("Summary"), [], 0), exports.Table(_("Not completed"), [], 0)]
     return Response(
-        out.getvalue(),
+        exports.as_xlsx(_tables(report, list_form) if has_rows else empty),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{_filename(report, "xlsx")}"'},
     )
-
-
-def _safe(text: str) -> str:
-    """Return a text cell that a spreadsheet shows as text, never runs as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @bp.get("/coverage.csv", endpoint="coverage_csv")
@@ -323,15 +284,9 @@ def coverage_csv():
     """Download the report's summary and the list of who has not completed, as CSV for Excel."""
     _form, list_form, report = _report(missing_limit=None)
     _on_record(report, "csv")
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel reads UTF-8 (Å, Ä, Ö) only with a byte order mark
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    if report is not None and report.total is not None:
-        summary, people = _rows(report, list_form)
-        for row in [*summary, [], *people]:
-            writer.writerow(row)
+    has_rows = report is not None and report.total is not None
     return Response(
-        out.getvalue(),
+        exports.as_csv(_tables(report, list_form) if has_rows else []),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{_filename(report, "csv")}"'},
     )

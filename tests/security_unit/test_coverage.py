@@ -170,7 +170,7 @@ def test_the_csv_export_opens_in_excel_and_neutralises_formulas(
     body = response.get_data()
     assert body.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
-    assert ["Alla förtroendevalda", "4", "1", "3", "2", "0"] in rows
+    assert ["Totalt", "Alla förtroendevalda", "4", "1", "3", "2", "0"] in rows
     names = [row[0] for row in rows if len(row) == 3]
     assert '\'=HYPERLINK("http://x")' in names
 
@@ -182,8 +182,9 @@ FORMULAS = ["=1+1", "+46 8 123", "-2", "@SUMMA(A1)", "\tTabb", "\rRetur"]
 def test_both_exports_neutralise_every_formula_start_in_names_and_groups(
     app, client, roster, create_user, login_as, formula
 ):
-    """A name or a party's name that a spreadsheet would run as a formula comes out as text,
-    led by an apostrophe, in the list and in the summary of both exports."""
+    """A name or a party's name that a spreadsheet would run as a formula comes out as text in
+    the list and in the summary of both exports: led by an apostrophe in the CSV, which has no
+    cell types, and as it is, in a cell typed as text, in the XLSX."""
     from openpyxl import load_workbook
 
     org, people = roster
@@ -200,10 +201,13 @@ def test_both_exports_neutralise_every_formula_start_in_names_and_groups(
     book = load_workbook(io.BytesIO(client.get(f"/security-unit/coverage.xlsx{query}").get_data()))
     sheet_cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
     starts = ("=", "+", "-", "@", "\t", "\r")  # no text cell begins with any of them
-    for found in (cells, {cell.value for cell in sheet_cells}):
-        assert "'" + formula in found and "'" + formula + " parti" in found
-        assert not {v for v in found if isinstance(v, str) and v.startswith(starts)}
+    assert "'" + formula in cells and "'" + formula + " parti" in cells
+    assert not {v for v in cells if v.startswith(starts)}
+    values = {cell.value for cell in sheet_cells}
+    assert formula in values and formula + " parti" in values
     assert not [cell for cell in sheet_cells if cell.data_type == "f"]
+    texts = [c for c in sheet_cells if isinstance(c.value, str) and c.value.startswith(starts)]
+    assert texts and all(cell.data_type == "s" for cell in texts)
 
 
 def test_nothing_private_appears_in_the_report_or_its_export(
@@ -282,15 +286,15 @@ def test_the_xlsx_export_reads_back_with_both_sheets(app, client, roster, create
     summary, missing = book.worksheets
     assert summary.title == "Sammanfattning" and missing.title == "Inte klara"
     rows = [list(r) for r in summary.iter_rows(values_only=True)]
-    assert ["Alla förtroendevalda", 4, 1, 3, 2, 0] in rows
+    assert ["Totalt", "Alla förtroendevalda", 4, 1, 3, 2, 0] in rows
     names = [r[0] for r in missing.iter_rows(values_only=True)]
-    assert names[0] == "Namn" and set(names[1:]) == {"Bo", "'@SUMMA(A1)", "Fatima"}
+    assert names[0] == "Namn" and set(names[1:]) == {"Bo", "@SUMMA(A1)", "Fatima"}
     with app.app_context():
         title = {m.id: m.text("sv").title for m in current_catalog().modules}
     lacking = {r[0]: r[2] for r in missing.iter_rows(min_row=2, values_only=True)}
     assert lacking == {
         "Bo": title[PERSONAL],
-        "'@SUMMA(A1)": f"{title[ORG_MODULE]}, {title[INCIDENT]}",
+        "@SUMMA(A1)": f"{title[ORG_MODULE]}, {title[INCIDENT]}",
         "Fatima": title[INCIDENT],
     }
 
@@ -302,11 +306,12 @@ def test_the_page_and_the_print_view_draw_the_curve_with_its_numbers(
     unit = create_user(permissions=(Permission.SECURITY_UNIT,), org=org)
     login_as(client, unit)
     query = "?period=2026&as_of=2027-04-13"
-    for path in ("/security-unit/coverage", "/security-unit/coverage/print"):
-        html = client.get(path + query).get_data(as_text=True)
+    # The page's table goes week by week; the printed one, past twelve weeks, month by month.
+    for path, row in (("", "3 december 2026"), ("/print", "31 december 2026")):
+        html = client.get("/security-unit/coverage" + path + query).get_data(as_text=True)
         assert '<svg viewBox="0 0 600 240" role="img"' in html
         assert 'class="deadline"' in html  # the deadline is marked
-        assert '<th scope="row">3 december 2026</th>' in html
+        assert f'<th scope="row">{row}</th>' in html
     printed = client.get("/security-unit/coverage/print" + query).get_data(as_text=True)
     assert "Testkommun" in printed and "cecilia@kommun.se" not in printed
 
@@ -452,7 +457,7 @@ def test_the_page_filters_sorts_and_pages_the_list(
         )
     )
     assert ["Listan är filtrerad", "Parti: Partiet B"] in rows
-    assert ["Alla förtroendevalda", "7", "1", "3", "2", "0"] in rows  # the whole summary
+    assert ["Totalt", "Alla förtroendevalda", "7", "1", "3", "2", "0"] in rows  # the summary
     emails = [row[1] for row in rows if len(row) == 3][1:]
     assert emails == ["cecilia@kommun.se", "fatima@kommun.se"] + [
         f"sida{n}@kommun.se" for n in range(3)
@@ -571,3 +576,60 @@ def test_a_module_asked_of_everyone_from_two_dates_counts_from_the_later(
     assert report.total.modules[ORG_MODULE] == Counts(2, 1)
     assert [m.email for m in report.missing] == ["sen@kommun.se", "tidig@kommun.se"]
     assert [m.missing for m in report.missing] == [(INCIDENT,), (ORG_MODULE, INCIDENT)]
+
+
+def test_the_csv_quotes_every_text_so_that_no_separator_splits_a_cell(
+    app, client, roster, create_user, login_as
+):
+    """LibreOffice splits on commas and semicolons alike unless a text is quoted: a module's
+    name with a comma must stay one cell, and so must a name with a semicolon or a quote."""
+    org, people = roster
+    with app.app_context():
+        db.session.get(User, people["c"].id).name = 'Cecilia "Cissi"; Lund, Ek'
+        db.session.commit()
+    login_as(client, create_user(permissions=(Permission.SECURITY_UNIT,), org=org))
+    raw = client.get("/security-unit/coverage.csv?period=2026&as_of=2026-11-24").get_data(True)
+    rows = list(csv.reader(io.StringIO(raw.removeprefix("\ufeff")), delimiter=";"))
+    for row in rows:
+        for cell in row:
+            # Every text is quoted; only numbers stand bare.
+            assert cell.isdigit() or f'"{cell.replace(chr(34), chr(34) * 2)}"' in raw, cell
+    assert 'Cecilia "Cissi"; Lund, Ek' in [row[0] for row in rows if row]
+    # Read as comma-separated, the quoted texts hold together as well.
+    assert all('"' in line or not line for line in raw.removeprefix("\ufeff").splitlines())
+
+
+def test_the_xlsx_types_its_cells_and_lays_out_its_sheets(
+    app, client, roster, create_user, login_as
+):
+    from openpyxl import load_workbook
+
+    org, _people = roster
+    login_as(client, create_user(permissions=(Permission.SECURITY_UNIT,), org=org))
+    response = client.get("/security-unit/coverage.xlsx?period=2026&as_of=2026-11-24")
+    summary, missing = load_workbook(io.BytesIO(response.get_data())).worksheets
+    as_of = next(r for r in summary.iter_rows() if r[0].value == "Per dag")[1]
+    assert as_of.is_date and as_of.value.date() == TODAY
+    heading = next(r for r in summary.iter_rows() if r[0].value == "Uppdelning")
+    kinds = {r[0] for r in summary.iter_rows(min_row=heading[0].row + 1, values_only=True)}
+    assert kinds == {"Totalt", "Parti", "Organ", "Uppdrag", "Omfattning"}
+    assert summary.freeze_panes == f"A{heading[0].row + 1}"
+    assert summary.auto_filter.ref.startswith(f"A{heading[0].row}:")
+    assert missing.freeze_panes == "A2" and missing.auto_filter.ref.startswith("A1:C")
+    assert all(missing.column_dimensions[c].width >= 8 for c in "ABC")
+    assert summary.column_dimensions["B"].width >= len("Alla förtroendevalda")
+
+
+def test_the_printed_curve_goes_month_by_month_after_twelve_weeks(
+    app, client, roster, create_user, login_as
+):
+    org, _people = roster
+    login_as(client, create_user(permissions=(Permission.SECURITY_UNIT,), org=org))
+    short = client.get("/security-unit/coverage/print?period=2026&as_of=2026-11-24").get_data(True)
+    assert "Vecka för vecka" in short and "Månad för månad" not in short
+    long = client.get("/security-unit/coverage/print?period=2026&as_of=2030-10-01").get_data(True)
+    assert "Månad för månad" in long
+    table = long[long.index("Klara med allt, månad för månad") :]
+    assert table.count('<th scope="row">') <= 49  # one row a month for four years
+    page = client.get("/security-unit/coverage?period=2026&as_of=2030-10-01").get_data(True)
+    assert "Klara med allt, vecka för vecka" in page  # the page keeps every week

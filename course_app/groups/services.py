@@ -1,8 +1,10 @@
 """Who belongs to a party group on a day, who are its contacts, and what it discussed.
 
 A member holds an assignment for the party on the day, or was added by the security unit; an
-account that is deactivated or deleted is no member. A contact acts as one only while a member:
-someone who leaves the party loses the group with its notes, contact or not.
+account that is deactivated or deleted is no member, and neither is an account of the security
+unit, whatever the rows say (`usable()`, the one rule every membership reads). A contact acts as
+one only while a member: someone who leaves the party loses the group with its notes, contact or
+not.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from course_app.models import (
     GroupContact,
     GroupMember,
     Party,
+    Permission,
     User,
+    UserPermission,
 )
 from course_app.training import load
 from course_app.training.sql import in_office_on
@@ -61,7 +65,15 @@ def is_member(day: date, party_id, user_id):
 
 
 def usable():
-    return and_(User.active.is_(True), User.deleted_at.is_(None))
+    """Return the condition on User for an account that may belong to a party group.
+
+    Active, not deleted, and not the security unit's: the unit follows the groups by counts,
+    and never reads what a group writes, even with a membership row or an assignment.
+    """
+    unit = exists().where(
+        UserPermission.user_id == User.id, UserPermission.permission == Permission.SECURITY_UNIT
+    )
+    return and_(User.active.is_(True), User.deleted_at.is_(None), ~unit)
 
 
 @dataclass(frozen=True)

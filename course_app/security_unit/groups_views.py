@@ -208,6 +208,14 @@ def add_member(party_id: int):
     if user is None:
         form.email.errors.append(_("No account of your organisation has this e-mail address"))
         return _page(party, member_form=form, status=400)
+    if user.has_permission(Permission.SECURITY_UNIT):
+        form.email.errors.append(
+            _(
+                "An account of the security unit cannot join a party group. "
+                "Add the person’s official account instead."
+            )
+        )
+        return _page(party, member_form=form, status=400)
     if db.session.get(GroupMember, (party.id, user.id)) is None:
         db.session.add(GroupMember(party_id=party.id, user_id=user.id))
         audit.record(

@@ -103,6 +103,10 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "/security-unit/officials/<int:user_id>/reactivate": {"POST": UNIT_BY_ID},
     "/security-unit/requirements": {"GET": UNIT},
     "/security-unit/requirements/<int:requirement_id>": {"GET": UNIT_BY_ID, "POST": UNIT_BY_ID},
+    "/security-unit/requirements/<int:requirement_id>/delete": {
+        "GET": UNIT_BY_ID,
+        "POST": UNIT_BY_ID,
+    },
     "/security-unit/requirements/new": {"GET": UNIT, "POST": UNIT},
     "/security-unit/roster": {"GET": UNIT, "POST": UNIT},
     "/security-unit/roster/<int:import_id>": {"GET": UNIT_BY_ID, "POST": UNIT_BY_ID},

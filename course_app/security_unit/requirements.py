@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, exists, select
 
 from course_app.extensions import db
-from course_app.models import Audience, Requirement
+from course_app.models import Audience, ModuleCompletion, Requirement, User
+from course_app.training import load, sql
 from course_app.training.periods import default_counts_from, default_deadline, election_years_around
 
 
@@ -65,6 +66,36 @@ def default_values(election_year: int) -> dict:
         "deadline": default_deadline(election_year),
         "counts_from": default_counts_from(election_year),
     }
+
+
+def has_counted(requirement: Requirement) -> bool:
+    """Return whether a completion by anyone of the organisation counts for the requirement.
+
+    Read broadly (any official, whatever the audience): a requirement that may have counted
+    someone's training is evidence and is changed, not deleted.
+    """
+    stmt = select(
+        exists()
+        .where(
+            User.id == ModuleCompletion.user_id,
+            User.organisation_id == requirement.organisation_id,
+        )
+        .where(sql.counted_for(load.rule_of(requirement)))
+    )
+    return bool(db.session.scalar(stmt))
+
+
+def delete_requirement(requirement: Requirement) -> None:
+    """Delete a requirement that has counted no one's training, and flush; the caller commits."""
+    if has_counted(requirement):
+        raise ValueError("a requirement that has counted completions is kept")
+    db.session.delete(requirement)
+    db.session.flush()
+
+
+def suggested_dates(years: list[int]) -> dict[int, tuple[date, date]]:
+    """Return each period's suggested counts-from date and deadline."""
+    return {year: (default_counts_from(year), default_deadline(year)) for year in years}
 
 
 def create_requirement(organisation_id: int, user_id: int, values: RequirementValues):

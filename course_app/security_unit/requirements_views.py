@@ -16,10 +16,14 @@ from course_app.models.base import utcnow
 from course_app.security_unit import requirements
 from course_app.security_unit.blueprint import bp, unit_required
 from course_app.security_unit.labels import EXTENT_LABELS, ROLE_LABELS
+from course_app.security_unit.requirements import suggested_dates
 from course_app.security_unit.requirements_forms import AUDIENCE_LABELS, RequirementForm
 from course_app.security_unit.scoping import get_in_org
 from course_app.training.periods import default_deadline, local_date, period_label
 from course_app.training.rule import Rule
+
+# The name of the button that asks for the chosen period's suggested dates.
+SUGGEST = "suggest"
 
 
 def _today():
@@ -73,14 +77,27 @@ def _render(form: RequirementForm, requirement: Requirement | None, status: int 
     chosen = form.election_year.data
     choosable = {choice.value for choice in form.election_year.choices}
     suggested = chosen if chosen in choosable else requirements.suggested_period(_today())
+    years = sorted(choosable)
+    dates = {y: [d.isoformat() for d in pair] for y, pair in suggested_dates(years).items()}
     return render_template(
         "security_unit/requirement_form.html",
         form=form,
         requirement=requirement,
         example_period=period_label(suggested),
         example_deadline=default_deadline(suggested),
+        suggested_dates=dates,
+        deletable=requirement is not None and not requirements.has_counted(requirement),
         **extra,
     ), status
+
+
+def _suggest(form: RequirementForm, requirement: Requirement | None):
+    """Show the form again with the chosen period's suggested dates, keeping what was typed."""
+    year = form.election_year.data
+    if year in {choice.value for choice in form.election_year.choices}:
+        form.counts_from.data, form.deadline.data = suggested_dates([year])[year]
+        form.counts_from.raw_data = form.deadline.raw_data = None  # shown instead of .data
+    return _render(form, requirement)
 
 
 def _values(form: RequirementForm) -> requirements.RequirementValues:
@@ -109,6 +126,8 @@ def new_requirement():
         defaults = requirements.default_values(requirements.suggested_period(_today()))
         return _render(_prepare(RequirementForm(data=defaults)), None)
     form = _prepare(RequirementForm())
+    if SUGGEST in request.form:
+        return _suggest(form, None)
     if not form.validate_on_submit():
         return _render(form, None, 400)
     org, user = current_user.organisation_id, current_user.id
@@ -128,6 +147,8 @@ def edit_requirement(requirement_id: int):
         form.audience.data = requirement.audience.value
         return _render(_prepare(form, requirement.election_year), requirement)
     form = _prepare(RequirementForm(), requirement.election_year)
+    if SUGGEST in request.form:
+        return _suggest(form, requirement)
     if not form.validate_on_submit():
         return _render(form, requirement, 400)
     requirements.update_requirement(requirement, current_user.id, _values(form))
@@ -135,6 +156,32 @@ def edit_requirement(requirement_id: int):
         "requirement.changed", requirement.organisation_id, period=requirement.election_year
     )
     return _saved()
+
+
+@bp.route("/requirements/<int:requirement_id>/delete", methods=["GET", "POST"])
+@unit_required
+def delete_requirement(requirement_id: int):
+    """Ask, then delete a requirement that has counted no one's training."""
+    requirement = get_in_org(Requirement, requirement_id)
+    if requirements.has_counted(requirement):
+        flash(
+            _("This requirement has counted completions, so it is kept. Change it instead."),
+            "error",
+        )
+        return redirect(url_for("security_unit.edit_requirement", requirement_id=requirement.id))
+    if request.method == "GET":
+        return render_template(
+            "security_unit/requirement_delete.html",
+            requirement=requirement,
+            titles=module_titles(),
+            audience_lines=audience_lines,
+        )
+    org, year = requirement.organisation_id, requirement.election_year
+    requirements.delete_requirement(requirement)
+    audit.record("requirement.deleted", org, period=year)
+    db.session.commit()
+    flash(_("The requirement has been deleted."), "success")
+    return redirect(url_for("security_unit.requirements"))
 
 
 FORM_ENDPOINTS = ("security_unit.new_requirement", "security_unit.edit_requirement")

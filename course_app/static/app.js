@@ -41,4 +41,24 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     });
   }
+
+  // The requirement form: choosing another period moves the suggested dates with it, unless
+  // they have been changed by hand (without JavaScript a button fills them in).
+  var form = document.querySelector("[data-suggested-dates]");
+  var period = form && form.querySelector("#election_year");
+  if (period) {
+    var suggested = JSON.parse(form.getAttribute("data-suggested-dates"));
+    var fields = [form.querySelector("#counts_from"), form.querySelector("#deadline")];
+    var chosen = period.value;
+    period.addEventListener("change", function () {
+      var before = suggested[chosen] || [];
+      var after = suggested[period.value];
+      fields.forEach(function (field, index) {
+        if (after && field && (!field.value || field.value === before[index])) {
+          field.value = after[index];
+        }
+      });
+      chosen = period.value;
+    });
+  }
 });

@@ -71,6 +71,15 @@ def in_scope(organisation_id: int, as_of: date, rules: Sequence[Rule]):
     return and_(Assignment.organisation_id == organisation_id, in_office_on(as_of), applies_any)
 
 
+def counted_for(rule: Rule):
+    """Return the condition that a completion counts for the requirement (rule.counts): one of
+    its modules, from the start of its counts-from day. Whose it is, the caller decides."""
+    return and_(
+        ModuleCompletion.module_id.in_(list(rule.module_ids)),
+        ModuleCompletion.completed_at >= start_of_day_utc(rule.counts_from),
+    )
+
+
 def _asking(module_id: str, rules: Sequence[Rule]) -> list[Rule]:
     return [r for r in rules if module_id in r.module_ids]
 

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from course_app.extensions import db
 from course_app.models import Audience, Permission, Requirement
 from course_app.models.base import utcnow
-from course_app.training.periods import default_counts_from, default_deadline, local_date
 from course_app.security_unit import requirements_views
 from course_app.security_unit.requirements import suggested_period
+from course_app.training.periods import default_counts_from, default_deadline, local_date
 from tests.conftest import csrf_from
 
 LIST = "/security-unit/requirements"
@@ -355,3 +355,94 @@ def test_an_expired_form_keeps_what_was_typed(app, unit_client, requirement, sec
         as_text=True
     )
     assert count_all(app) == 1
+
+
+def test_the_chosen_periods_dates_are_filled_in_and_the_rest_kept(unit_client, post_form):
+    """Without JavaScript, a button fills in the chosen period's suggested dates; nothing is
+    saved, and what was typed stays."""
+    data = {**VALID, "election_year": "2030", "audience": "kl_18a", "suggest": "1"}
+    response = post_form(unit_client, NEW, data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'value="{default_counts_from(2030).isoformat()}"' in html
+    assert f'value="{default_deadline(2030).isoformat()}"' in html
+    assert checked(html, "audience", "kl_18a") and checked(html, "module_ids", "om-nagot-hander")
+    assert '"2030": ["2030-01-01"' in html  # the same suggestions, for the enhancing script
+
+
+def test_a_requirement_that_counted_no_one_can_be_deleted(
+    app, unit_client, post_form, requirement, security_unit
+):
+    url = f"{LIST}/{requirement}/delete"
+    assert "Delete this requirement" in unit_client.get(f"{LIST}/{requirement}").get_data(True)
+    assert "Delete the requirement?" in unit_client.get(url).get_data(as_text=True)
+    response = post_form(unit_client, url)
+    assert response.status_code == 302 and response.headers["Location"] == LIST
+    assert stored(app, security_unit.organisation_id) == []
+    with app.app_context():
+        from course_app.models import AuditRecord
+
+        actions = db.session.scalars(select(AuditRecord.action)).all()
+    assert "requirement.deleted" in actions
+
+
+def test_a_requirement_that_counted_a_completion_is_kept(
+    app, unit_client, post_form, requirement, security_unit, create_user
+):
+    from datetime import UTC, datetime
+
+    from course_app.models import ModuleCompletion
+
+    official = create_user(org=security_unit.organisation_id)
+    with app.app_context():
+        db.session.add(
+            ModuleCompletion(
+                user_id=official.id, module_id="organisation", module_version="v",
+                completed_at=datetime(2026, 3, 1, 12, tzinfo=UTC), counts_from=date(2026, 1, 1),
+            )
+        )  # fmt: skip
+        db.session.commit()
+    html = unit_client.get(f"{LIST}/{requirement}").get_data(as_text=True)
+    assert "Delete this requirement" not in html and "kept as a record" in html
+    url = f"{LIST}/{requirement}/delete"
+    response = post_form(unit_client, url, page=f"{LIST}/{requirement}")
+    assert response.status_code == 302
+    assert [r.id for r in stored(app, security_unit.organisation_id)] == [requirement]
+
+
+def test_a_completion_before_counts_from_or_elsewhere_does_not_keep_it(
+    app, unit_client, post_form, requirement, security_unit, create_user, create_org
+):
+    from datetime import UTC, datetime
+
+    from course_app.models import ModuleCompletion
+
+    early = create_user(org=security_unit.organisation_id)
+    stranger = create_user(org=create_org())
+    with app.app_context():
+        for user, day in (
+            (early, datetime(2025, 12, 31, 12, tzinfo=UTC)),
+            (stranger, datetime(2026, 3, 1, 12, tzinfo=UTC)),
+        ):
+            db.session.add(
+                ModuleCompletion(
+                    user_id=user.id,
+                    module_id="organisation",
+                    module_version="v",
+                    completed_at=day,
+                    counts_from=date(1970, 1, 1),
+                )
+            )
+        db.session.commit()  # fmt: skip
+    post_form(unit_client, f"{LIST}/{requirement}/delete")
+    assert stored(app, security_unit.organisation_id) == []
+
+
+def test_another_organisation_cannot_delete_it(
+    app, client, create_org, create_user, login_as, post_form, requirement, security_unit
+):
+    login_as(client, create_user(permissions=(Permission.SECURITY_UNIT,), org=create_org()))
+    url = f"{LIST}/{requirement}/delete"
+    assert client.get(url).status_code == 404
+    assert post_form(client, url, page=NEW).status_code == 404
+    assert len(stored(app, security_unit.organisation_id)) == 1

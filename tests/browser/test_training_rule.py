@@ -22,11 +22,15 @@ WORDS = {
         "later": "Krävs senare",
         "deadlines": "Mandatperiodens sista dagar",
         "as_of": "Visa rapporten per",
+        "delete_link": "Ta bort det här kravet",
+        "delete": "Ta bort kravet",
     },
     "en": {
         "later": "Required later",
         "deadlines": "The deadlines of the period",
         "as_of": "Show the report as of",
+        "delete_link": "Delete this requirement",
+        "delete": "Delete the requirement",
     },
 }
 
@@ -91,4 +95,29 @@ def test_the_unit_sees_the_same_and_each_deadline(new_page, live_server, lang):
     expect(links).to_have_count(3)
     click_and_wait(page, links.nth(1))
     assert "as_of=" in page.url
+    check_page(page)
+
+
+@LANGS
+def test_the_requirement_form_follows_the_period_and_a_requirement_is_deleted(
+    new_page, live_server, lang
+):
+    org_id = live_server.create_organisation("Kravkommun")
+    unit = live_server.create_security_unit(org_id=org_id)
+    page = new_page(locale=START_LOCALE[lang])
+    sign_in(page, lang, unit)
+    page.goto("/security-unit/requirements/new")
+    period = page.locator("#election_year")
+    later = period.locator("option").first.get_attribute("value")  # newest period first
+    period.select_option(later)
+    # The script moves the untouched suggestions with the period.
+    expect(page.locator("#counts_from")).to_have_value(f"{later}-01-01")
+    page.locator("input[name='module_ids']").first.check()
+    click_and_wait(page, page.locator("#submit"))
+    check_page(page)
+    click_and_wait(page, page.locator("a[href^='/security-unit/requirements/']").last)
+    click_and_wait(page, page.get_by_role("link", name=WORDS[lang]["delete_link"]))
+    check_page(page)
+    click_and_wait(page, page.get_by_role("button", name=WORDS[lang]["delete"]))
+    expect(page.get_by_role("status")).to_be_visible()
     check_page(page)

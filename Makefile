@@ -6,7 +6,7 @@ export FLASK_APP := course_app
 # Development is opt-in; without APP_ENV the app insists on a production configuration.
 export APP_ENV ?= development
 
-.PHONY: run test install install-dev install-bench bench bench-coverage translations extract-messages lint lock clean
+.PHONY: run test install install-dev install-bench bench bench-coverage translations extract-messages lint lock clean system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,25 @@ $(VENV)/.installed-bench: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[bench]'
 	touch $@
 
-install: $(VENV)/.installed translations
+install: $(VENV)/.installed translations system-packages
 
-install-dev: $(VENV)/.installed-dev translations
+install-dev: $(VENV)/.installed-dev translations system-packages
+
+# The certificate's PDF (WeasyPrint) needs Pango, HarfBuzz and fonts for every script a name
+# may be written in: Latin, Sami, Arabic, Persian (Noto), Chinese and Japanese (Noto CJK).
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk
+
+## Install the Debian packages the certificate's PDF needs (as root), or say which are missing.
+system-packages:
+	@command -v dpkg >/dev/null || exit 0; \
+	missing=$$(for p in $(PDF_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" -eq 0 ]; then \
+	  echo "--- installing for the certificate's PDF:" $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+	  echo "The certificate's PDF needs: sudo apt-get install" $$missing >&2; \
+	fi
 
 ## Compile the translation catalogs (.po -> .mo); part of every install.
 translations: $(VENV)/.installed

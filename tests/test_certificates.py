@@ -77,7 +77,9 @@ def test_a_completed_period_gives_a_certificate_page_and_pdf(app, official, sign
     assert "Certificate for the mandate period 2022–2026" in training
     page = signed_in.get("/certificates/2022").get_data(as_text=True)
     [code] = set(CODE.findall(page))
-    assert "Åsa Öberg-Łukasiewicz" in page and "1 March 2022" in page and "v7" in page
+    assert "Åsa Öberg-Łukasiewicz" in page and "1 March 2022" in page
+    # The content version as the version of the day it was completed, its id kept for the record.
+    assert "version of 2 May 2022</td>" in page and '<td class="certificate-record">v7</td>' in page
     assert "2022–2026" in page
 
     response = signed_in.get("/certificates/2022.pdf")
@@ -87,7 +89,7 @@ def test_a_completed_period_gives_a_certificate_page_and_pdf(app, official, sign
     assert code in text
     assert "Åsa Öberg-Łukasiewicz" in text
     assert "Om något händer" in text or "If something happens" in text
-    assert "2 May 2022" in text and "v7" in text
+    assert "If something happens 2 May 2022 version of 2 May 2022 v7" in " ".join(text.split())
 
     # Issued once: the same code every time, also in Swedish.
     again = signed_in.get("/certificates/2022", headers={"Accept-Language": "sv"})
@@ -141,6 +143,7 @@ def test_the_security_unit_checks_a_code_of_its_own_organisation(
         as_text=True
     )
     assert ("The certificate is genuine" in page) is found
+    assert ("version of 1 February 2026" in page) is found
     assert ("Åsa Öberg-Łukasiewicz" in page) is found
     assert ("No certificate found" in page) is not found
     with app.app_context():

@@ -1,49 +1,86 @@
-"""The certificate as a PDF (fpdf2), with DejaVu Sans embedded so that every name prints."""
+"""The certificate as a tagged PDF (PDF/UA-1), made by WeasyPrint from the certificate's HTML.
+
+Pango and HarfBuzz shape the text (Arabic and Persian joined, right to left) and fontconfig
+finds an installed font for each script (docs/production.md names the font packages). A
+character that no installed font has would print as an empty box: WeasyPrint logs each one, and
+render_pdf raises MissingGlyphs instead of returning such a certificate.
+"""
 
 from __future__ import annotations
 
+import logging
+import mimetypes
+import threading
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from weasyprint import HTML, URLFetcher
+from weasyprint.urls import URLFetcherResponse
+from werkzeug.security import safe_join
 
-FONTS = Path(__file__).parent / "fonts"
+# WeasyPrint logs a character drawn as .notdef with the character and its code point as args.
+NOTDEF_MESSAGE = ".notdef glyph rendered"
+VARIANT = "pdf/ua-1"
 
 
-def render_pdf(lines: dict, lang: str) -> bytes:
-    """Return the certificate as PDF bytes.
+class MissingGlyphs(Exception):
+    """No installed font has these characters, so the PDF would not show them."""
 
-    lines holds the texts, already translated and formatted: title, name, statement,
-    organisation, period, modules (a list of (title, completed, version)), the column headings,
-    code_label, code, issued and verify.
+    def __init__(self, characters: str):
+        super().__init__(" ".join(f"U+{ord(ch):04X}" for ch in characters))
+        self.characters = characters
+
+
+class StaticFiles(URLFetcher):
+    """Serve the app's own static files; refuse any other address (nothing from the network)."""
+
+    def __init__(self, static_url: str, folder: str):
+        super().__init__()
+        self.static_url = static_url
+        self.folder = folder
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        """Return a static file under static_url; raise ValueError for anything else."""
+        if not url.startswith(self.static_url):
+            raise ValueError(f"refused to fetch {url}: only the app's static files")
+        found = safe_join(self.folder, urlsplit(url[len(self.static_url) :]).path)
+        if found is None or not Path(found).is_file():
+            raise ValueError(f"no static file at {url}")
+        mime_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": mime_type})
+
+
+class _Notdefs(logging.Handler):
+    """Collect the characters that WeasyPrint drew as .notdef in this thread."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.thread = threading.get_ident()
+        self.characters: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread and str(record.msg).startswith(NOTDEF_MESSAGE):
+            self.characters.append(record.args[0])
+
+
+def render_pdf(html: str, base_url: str, static_url: str, static_folder: str) -> bytes:
+    """Return the HTML document as a tagged PDF; raise MissingGlyphs if a character has no font.
+
+    base_url is the address the document's relative links resolve against; static_url (a path)
+    and static_folder say which of them are the app's static files.
     """
-    pdf = FPDF(format="A4")
-    pdf.set_lang(lang)
-    pdf.set_title(lines["title"])
-    pdf.set_author(lines["organisation"])
-    pdf.set_creator("Tryggt uppdrag")
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_margins(20, 20, 20)
-    pdf.add_page()
-    pdf.set_font("DejaVu", "B", 22)
-    pdf.multi_cell(0, 11, lines["title"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(6)
-    pdf.set_font("DejaVu", "B", 16)
-    pdf.multi_cell(0, 9, lines["name"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("DejaVu", "", 12)
-    pdf.multi_cell(0, 7, lines["statement"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(4)
-    with pdf.table(col_widths=(60, 30, 20), text_align=("LEFT", "LEFT", "LEFT")) as table:
-        table.row(lines["headings"])
-        for row in lines["modules"]:
-            table.row(row)
-    pdf.ln(6)
-    pdf.multi_cell(0, 7, lines["issued"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("DejaVu", "B", 14)
-    pdf.multi_cell(
-        0, 9, f"{lines['code_label']} {lines['code']}", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-    )
-    pdf.set_font("DejaVu", "", 10)
-    pdf.multi_cell(0, 6, lines["verify"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    return bytes(pdf.output())
+    fetcher = StaticFiles(urljoin(base_url, static_url), static_folder)
+    notdefs = _Notdefs()
+    logger = logging.getLogger("weasyprint")
+    if not logger.isEnabledFor(logging.WARNING):  # the check reads its warnings: let them through
+        logger.setLevel(logging.WARNING)
+    logger.addHandler(notdefs)
+    try:
+        pdf = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
+            pdf_variant=VARIANT
+        )
+    finally:
+        logger.removeHandler(notdefs)
+    if notdefs.characters:
+        raise MissingGlyphs("".join(dict.fromkeys(notdefs.characters)))
+    return pdf

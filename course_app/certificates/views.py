@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
+from typing import NamedTuple
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from course_app.certificates import service
-from course_app.certificates.pdf import render_pdf
+from course_app.certificates.pdf import MissingGlyphs, render_pdf
 from course_app.extensions import db
 from course_app.i18n import format_day
 from course_app.learn.services import current_catalog, current_lang
@@ -17,17 +30,31 @@ from course_app.models import Certificate
 from course_app.training.periods import local_date, period_label
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
+log = logging.getLogger(__name__)
 
 
-def module_rows(certificate: Certificate) -> list[tuple[str, str, str]]:
-    """Return (title, completed on, content version) per module, in the current language."""
+class ModuleRow(NamedTuple):
+    """A module on a certificate: title, completed on, content version and its exact id."""
+
+    title: str
+    completed: str
+    version: str
+    record: str
+
+
+def module_rows(certificate: Certificate) -> list[ModuleRow]:
+    """Return the certificate's modules in the current language.
+
+    A content version is a hash of the module's files, with no date of its own: the one a
+    module was completed with is shown as the version of that day, its hash kept as its id.
+    """
     catalog, lang = current_catalog(), current_lang()
     rows = []
     for entry in certificate.modules:
         module = catalog.module(entry["id"])
         title = module.text(lang).title if module else entry["id"]
-        day = local_date(datetime.fromisoformat(entry["completed_at"]))
-        rows.append((title, format_day(day), entry["version"]))
+        day = format_day(local_date(datetime.fromisoformat(entry["completed_at"])))
+        rows.append(ModuleRow(title, day, _("version of %(date)s", date=day), entry["version"]))
     return rows
 
 
@@ -43,28 +70,29 @@ def _mine(year: int) -> Certificate:
     return certificate
 
 
-def texts(certificate: Certificate, organisation: str) -> dict:
-    """Return the certificate's texts in the current language (for the PDF)."""
+def _context(certificate: Certificate) -> dict:
+    """Return what the certificate's templates show, in the current language."""
     return {
-        "title": _("Certificate of training against threats, hate and violence"),
-        "name": certificate.name,
-        "statement": _(
-            "has completed every training module that %(organisation)s requires of them for "
-            "the mandate period %(period)s.",
-            organisation=organisation,
-            period=period_label(certificate.election_year),
-        ),
-        "organisation": organisation,
-        "headings": (_("Module"), _("Completed on"), _("Content version")),
-        "modules": module_rows(certificate),
-        "issued": _("Issued on %(date)s.", date=format_day(local_date(certificate.issued_at))),
-        "code_label": _("Verification code:"),
-        "code": certificate.code,
-        "verify": _(
-            "The security unit of %(organisation)s can confirm this certificate with the code.",
-            organisation=organisation,
-        ),
+        "certificate": certificate,
+        "organisation": current_user.organisation.name,
+        "period": period_label(certificate.election_year),
+        "rows": module_rows(certificate),
     }
+
+
+def _no_font_message(characters: str) -> str:
+    """Return why the PDF was not made, naming each character that no font has."""
+    named = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in characters)
+    return ngettext(
+        "The PDF could not be made: no font on the server has the character %(characters)s. "
+        "Your certificate is shown here in full: print it, or save it as a PDF from the "
+        "browser.",
+        "The PDF could not be made: no font on the server has the characters %(characters)s. "
+        "Your certificate is shown here in full: print it, or save it as a PDF from the "
+        "browser.",
+        len(characters),
+        characters=named,
+    )
 
 
 @bp.get("/certificates/<int:year>")
@@ -74,19 +102,25 @@ def certificate(year: int):
     found = _mine(year)
     return render_template(
         "certificates/certificate.html",
-        certificate=found,
-        period=period_label(found.election_year),
-        rows=module_rows(found),
         pdf_url=url_for("certificates.certificate_pdf", year=year),
+        **_context(found),
     )
 
 
 @bp.get("/certificates/<int:year>.pdf")
 @login_required
 def certificate_pdf(year: int):
-    """Download the certificate for a period as a PDF."""
+    """Download the certificate for a period as a PDF (its page instead, if a font is missing)."""
     found = _mine(year)
-    pdf = render_pdf(texts(found, current_user.organisation.name), current_lang())
+    document = render_template("certificates/document.html", **_context(found))
+    try:
+        pdf = render_pdf(
+            document, request.url_root, url_for("static", filename=""), current_app.static_folder
+        )
+    except MissingGlyphs as missing:
+        log.warning("certificate PDF not made: no installed font has %s", missing)
+        flash(_no_font_message(missing.characters), "error")
+        return redirect(url_for("certificates.certificate", year=year))
     filename = f"intyg-{found.election_year}-{found.election_year + 4}.pdf"
     return Response(
         pdf,

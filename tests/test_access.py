@@ -79,6 +79,7 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "/my-data/export.json": {"GET": SIGNED_IN},
     "/my-data/export.html": {"GET": SIGNED_IN},
     "/my-data/delete": {"POST": SIGNED_IN},
+    "/my-data/new-email/<token>": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "/security-unit/contacts": {"GET": UNIT, "POST": UNIT},
     "/security-unit/audit-log": {"GET": UNIT},
     "/security-unit/coverage": {"GET": UNIT},

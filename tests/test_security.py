@@ -25,6 +25,7 @@ POSTS = {
     "/modules/<module_id>/check": "/modules/organisation/check",
     "/my-notes/delete": "/my-notes/delete",
     "/my-data/delete": "/my-data/delete",
+    "/my-data/new-email/<token>": "/my-data/new-email/sometoken",
     "/security-unit/contacts": "/security-unit/contacts",
     "/security-unit/roster": "/security-unit/roster",
     "/security-unit/roster/<int:import_id>": "/security-unit/roster/1",

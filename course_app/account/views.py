@@ -12,17 +12,20 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, SubmitField
 from wtforms.validators import DataRequired
 
 from course_app import audit
 from course_app.account import data
+from course_app.auth import email_change, services
 from course_app.auth.sessions import end_keeping_language
 from course_app.extensions import db
 from course_app.forms import Form
@@ -39,6 +42,10 @@ class DeleteAccountForm(Form):
         ],
     )
     submit = SubmitField(_l("Delete my account"))
+
+
+class ConfirmEmailForm(Form):
+    submit = SubmitField(_l("Use the new address"))
 
 
 def _render(form: DeleteAccountForm, status: int = 200):
@@ -96,3 +103,47 @@ def delete_account():
     end_keeping_language(locale)
     flash(_("Your account has been deleted, and you are signed out."), "success")
     return redirect(url_for("learn.overview"))
+
+
+def _confirm_page(state: str, status: int, new_email: str | None = None):
+    return render_template(
+        "account/confirm_email.html", state=state, form=ConfirmEmailForm(), new_email=new_email
+    ), status
+
+
+@bp.route("/my-data/new-email/<token>", methods=["GET", "POST"])
+@login_required
+def confirm_email(token: str):
+    """Let the account's owner, signed in, take a new e-mail address; then sign out everywhere."""
+    found = services.find_valid_token(token, (services.EMAIL_CHANGE,))
+    if found is None:
+        return _confirm_page("invalid", 410 if request.method == "GET" else 400)
+    if found.user_id != current_user.id:
+        return _confirm_page("other", 403)
+    new_email = found.new_email
+    if not ConfirmEmailForm().validate_on_submit():
+        return _confirm_page("confirm", 200, new_email)
+    if services.email_taken(new_email):
+        return _confirm_page("taken", 409, new_email)
+    if services.consume_token(token, (services.EMAIL_CHANGE,)) is None:
+        return _confirm_page("invalid", 400)  # used by another request meanwhile
+    user = current_user.record
+    try:
+        # In a savepoint, so that an address taken meanwhile rolls back the change alone.
+        with db.session.begin_nested():
+            email_change.apply_change(user, new_email)
+    except IntegrityError:
+        db.session.rollback()
+        return _confirm_page("taken", 409, new_email)
+    audit.record("account.email_changed", user.organisation_id, subject_id=user.id)
+    db.session.commit()
+    end_keeping_language(session.get(LOCALE_KEY) or user.locale)
+    flash(
+        _(
+            "Your e-mail address is now %(email)s. You are signed out everywhere: "
+            "sign in again with the new address.",
+            email=new_email,
+        ),
+        "success",
+    )
+    return redirect(url_for("auth.login"))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from course_app import audit
 from course_app.account.data import retention
+from course_app.auth import email_change
 from course_app.extensions import db
 from course_app.i18n import current_lang, format_day
 from course_app.learn.services import current_catalog
@@ -21,10 +21,9 @@ from course_app.security_unit.labels import EXTENT_LABELS, ROLE_LABELS
 from course_app.security_unit.officials_forms import (
     LANGUAGES,
     DeactivateForm,
-    OfficialForm,
     OfficialsFilterForm,
 )
-from course_app.security_unit.scoping import get_in_org
+from course_app.security_unit.scoping import get_account_in_org, get_in_org, is_colleague
 from course_app.training import load, rule
 from course_app.training.periods import local_date
 
@@ -37,7 +36,8 @@ def _today():
     return local_date(utcnow())
 
 
-def _display_name(user: User) -> str:
+def display_name(user: User) -> str:
+    """Return the name the unit's pages give the account."""
     if user.deleted_at:
         return user.name or _("Deleted account")
     return user.name or user.email
@@ -94,7 +94,7 @@ def _official_page(user: User, deactivate_form: DeactivateForm | None = None, st
         "security_unit/official.html",
         official=user,
         retention=retention(),
-        display_name=_display_name(user),
+        display_name=display_name(user),
         language=LANGUAGES.get(user.locale or ""),
         assignments=assignments.all(),
         is_running=services.is_running,
@@ -106,6 +106,8 @@ def _official_page(user: User, deactivate_form: DeactivateForm | None = None, st
         extent_labels=EXTENT_LABELS,
         deactivate_form=deactivate_form,
         is_self=user.id == current_user.id,
+        colleague=is_colleague(user),
+        new_email=email_change.pending(user.id),
         title_error=deactivate_form.errors,
     ), status
 
@@ -121,7 +123,7 @@ def show_official(user_id: int):
 @unit_required
 def end_assignment(user_id: int, assignment_id: int):
     """End one of the official's running assignments today (Stockholm)."""
-    user = get_in_org(User, user_id)
+    user = get_account_in_org(user_id)
     assignment = get_in_org(Assignment, assignment_id)
     if assignment.user_id != user.id:
         abort(404)
@@ -139,7 +141,7 @@ def end_assignment(user_id: int, assignment_id: int):
     return redirect(url_for("security_unit.official", user_id=user.id))
 
 
-def _deleted(user: User):
+def refuse_deleted(user: User):
     """Refuse to change an account its owner deleted: it is kept only as evidence of training."""
     flash(
         _("The official deleted this account. It is kept as evidence and cannot be changed."),
@@ -151,12 +153,19 @@ def _deleted(user: User):
 @bp.post("/officials/<int:user_id>/invite", endpoint="invite_official")
 @unit_required
 def invite_official(user_id: int):
-    """Send the official a new invitation; earlier ones stop working."""
-    user = get_in_org(User, user_id)
+    """Send an official who has never signed in a new invitation; earlier ones stop working.
+
+    Someone who has signed in asks for a sign-in link themselves: an invitation would sign in
+    whoever reads the address, and the account holds its owner's notes by now.
+    """
+    user = get_account_in_org(user_id)
     if user.deleted_at:
-        return _deleted(user)
+        return refuse_deleted(user)
     if not user.active:
         flash(_("Reactivate the account before you send an invitation."), "error")
+        return redirect(url_for("security_unit.official", user_id=user.id))
+    if user.last_signed_in_at is not None:
+        flash(_("No invitation was sent: this official has signed in before."), "error")
         return redirect(url_for("security_unit.official", user_id=user.id))
     invite(user, current_user.organisation)
     audit.record("official.invited", user.organisation_id, subject_id=user.id)
@@ -169,7 +178,7 @@ def invite_official(user_id: int):
 @unit_required
 def deactivate_official(user_id: int):
     """Deactivate the account once confirmed: sign the official out everywhere, keep history."""
-    user = get_in_org(User, user_id)
+    user = get_account_in_org(user_id)
     if user.id == current_user.id:
         flash(_("You cannot deactivate your own account."), "error")
         return redirect(url_for("security_unit.official", user_id=user.id))
@@ -184,7 +193,7 @@ def deactivate_official(user_id: int):
         _(
             "The account of %(name)s has been deactivated and signed out everywhere. "
             "Their training history is kept.",
-            name=_display_name(user),
+            name=display_name(user),
         ),
         "success",
     )
@@ -195,73 +204,24 @@ def deactivate_official(user_id: int):
 @unit_required
 def reactivate_official(user_id: int):
     """Let a deactivated account be used again."""
-    user = get_in_org(User, user_id)
+    user = get_account_in_org(user_id)
     if user.deleted_at:
-        return _deleted(user)
+        return refuse_deleted(user)
     if not user.active:
         services.reactivate(user)
         audit.record("official.reactivated", user.organisation_id, subject_id=user.id)
         db.session.commit()
-    flash(
-        _(
+    if user.last_signed_in_at is None:
+        message = _(
             "The account of %(name)s can be used again. "
             "Send an invitation so that they can sign in.",
-            name=_display_name(user),
-        ),
-        "success",
-    )
-    return redirect(url_for("security_unit.official", user_id=user.id))
-
-
-def _edit_page(user: User, form: OfficialForm, status: int = 200):
-    return render_template(
-        "security_unit/official_edit.html",
-        official=user,
-        retention=retention(),
-        display_name=_display_name(user),
-        form=form,
-    ), status
-
-
-@bp.route("/officials/<int:user_id>/edit", methods=["GET", "POST"], endpoint="edit_official")
-@unit_required
-def edit_official(user_id: int):
-    """Change an official's name, e-mail address (unique in the installation) and language."""
-    user = get_in_org(User, user_id)
-    if user.deleted_at:
-        return _deleted(user)
-    if request.method == "GET":
-        form = OfficialForm(obj=user)
-        form.locale.data = user.locale or "sv"
-        return _edit_page(user, form)
-    form = OfficialForm()
-    if not form.validate_on_submit():
-        return _edit_page(user, form, 400)
-    if services.email_in_use(form.email.data, user.id):
-        return _email_taken(user, form)
-    changed = [
-        name
-        for name, before, after in (
-            ("name", user.name, form.name.data),
-            ("email", user.email, services.normalise_email(form.email.data)),
-            ("locale", user.locale or "sv", form.locale.data),
+            name=display_name(user),
         )
-        if before != after
-    ]
-    try:
-        # In a savepoint, so that an address taken meanwhile by someone else rolls back alone.
-        with db.session.begin_nested():
-            services.update_details(user, form.name.data, form.email.data, form.locale.data)
-    except IntegrityError:
-        db.session.refresh(user)
-        return _email_taken(user, form)
-    if changed:
-        audit.record("official.edited", user.organisation_id, subject_id=user.id, fields=changed)
-    db.session.commit()
-    flash(_("The official’s details have been saved."), "success")
+    else:
+        message = _(
+            "The account of %(name)s can be used again. "
+            "They sign in with a link they ask for on the sign-in page.",
+            name=display_name(user),
+        )
+    flash(message, "success")
     return redirect(url_for("security_unit.official", user_id=user.id))
-
-
-def _email_taken(user: User, form: OfficialForm):
-    form.email.errors = [_("Another account already uses this e-mail address")]
-    return _edit_page(user, form, 400)

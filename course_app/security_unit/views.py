@@ -20,6 +20,7 @@ from course_app.security_unit import (  # noqa: F401
     certificates_views,
     coverage_views,
     groups_views,
+    official_edit_views,
     officials_views,
     requirements_views,
     roster_views,

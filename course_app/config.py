@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask.cli import NoAppException
 
 DEV_SECRET_KEY = "dev-only-not-secret"
+# A production SECRET_KEY has at least this many different characters.
+SECRET_KEY_DISTINCT = 10
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -140,16 +143,22 @@ def production_problems(config: dict) -> list[str]:
     if config.get("APP_ENV") != "production":
         return []
     problems = []
-    key = config.get("SECRET_KEY") or ""
-    if not key or key == DEV_SECRET_KEY or len(key) < 32:
-        problems.append("SECRET_KEY must be set to a random value of 32 characters or more")
+    if _weak_secret(str(config.get("SECRET_KEY") or "")):
+        problems.append(
+            "SECRET_KEY must be set to a random value of 32 characters or more, "
+            f"with at least {SECRET_KEY_DISTINCT} different characters"
+        )
     if config.get("DEBUG"):
         problems.append("debug mode must be off in production")
     if config.get("MAIL_BACKEND") != "smtp":
         problems.append("MAIL_BACKEND must be 'smtp' in production")
-    if not str(config.get("BASE_URL", "")).startswith("https://"):
-        problems.append("BASE_URL must be the site's https:// address in production")
-    if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+    base = urlsplit(str(config.get("BASE_URL", "")))
+    if base.scheme != "https" or not base.hostname:
+        problems.append(
+            "BASE_URL must be the site's https:// address, host included, in production"
+        )
+    storage = urlsplit(str(config.get("RATELIMIT_STORAGE_URI", ""))).scheme
+    if storage in ("", "memory"):  # urlsplit lowers the scheme: MEMORY:// too
         problems.append(
             "RATELIMIT_STORAGE_URI must be shared storage such as redis:// in production"
         )
@@ -166,6 +175,15 @@ def production_problems(config: dict) -> list[str]:
             "(or set ALLOW_SQLITE_IN_PRODUCTION=1 for a single small installation)"
         )
     return problems
+
+
+def _weak_secret(key: str) -> bool:
+    """Return True for a key too short or too uniform to be random ("x" * 40, "changeme" …).
+
+    A key made as docs/production.md says (secrets.token_urlsafe(48)) has about 40 different
+    characters; even 32 random hex digits have fewer than ten about once in 10,000 draws.
+    """
+    return key == DEV_SECRET_KEY or len(key) < 32 or len(set(key)) < SECRET_KEY_DISTINCT
 
 
 def check_production(config: dict) -> None:

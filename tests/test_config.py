@@ -9,7 +9,7 @@ from course_app import create_app
 from course_app.config import DEV_SECRET_KEY, UnsafeConfigError
 from tests.conftest import make_config
 
-STRONG_KEY = "k" * 48
+STRONG_KEY = "Zq7-vW2pLk9xR4mT8bN1cY6dJ3hF0sGa5eU"  # as random as secrets makes one
 SAFE_PRODUCTION = {
     "APP_ENV": "production",
     "SECRET_KEY": STRONG_KEY,
@@ -28,10 +28,20 @@ SAFE_PRODUCTION = {
         ({"SECRET_KEY": ""}, "SECRET_KEY"),
         ({"SECRET_KEY": DEV_SECRET_KEY}, "SECRET_KEY"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "k" * 48}, "SECRET_KEY"),
+        ({"SECRET_KEY": "changeme" * 5}, "SECRET_KEY"),
+        ({"SECRET_KEY": "0123456789abcdefghijklmnopqrstu"}, "SECRET_KEY"),  # 31 characters
         ({"DEBUG": True}, "debug"),
         ({"MAIL_BACKEND": "outbox"}, "MAIL_BACKEND"),
         ({"BASE_URL": "http://127.0.0.1:5000"}, "BASE_URL"),
+        ({"BASE_URL": "https://"}, "BASE_URL"),
+        ({"BASE_URL": "https:///sign-in"}, "BASE_URL"),
+        ({"BASE_URL": "https://:443"}, "BASE_URL"),
+        ({"BASE_URL": ""}, "BASE_URL"),
         ({"RATELIMIT_STORAGE_URI": "memory://"}, "RATELIMIT_STORAGE_URI"),
+        ({"RATELIMIT_STORAGE_URI": "MEMORY://"}, "RATELIMIT_STORAGE_URI"),
+        ({"RATELIMIT_STORAGE_URI": "Memory://"}, "RATELIMIT_STORAGE_URI"),
+        ({"RATELIMIT_STORAGE_URI": ""}, "RATELIMIT_STORAGE_URI"),
         ({"RATELIMIT_ENABLED": False}, "RATELIMIT_ENABLED"),
         ({"FORCE_HTTPS": False}, "FORCE_HTTPS"),
         (
@@ -44,6 +54,20 @@ def test_production_refuses_unsafe_configuration(migrated, tmp_path, overrides, 
     config = make_config(migrated, tmp_path, **SAFE_PRODUCTION)
     with pytest.raises(UnsafeConfigError, match=message):
         create_app({**config, **overrides})
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"SECRET_KEY": "0123456789abcdefghijklmnopqrstuv"},  # 32 characters, 32 different
+        {"BASE_URL": "https://tryggt.example.se/kurs"},
+        {"BASE_URL": "https://tryggt.example.se:8443"},
+        {"RATELIMIT_STORAGE_URI": "rediss://redis.example.se:6380/0"},
+    ],
+)
+def test_production_accepts_what_is_safe_however_written(migrated, tmp_path, overrides):
+    config = make_config(migrated, tmp_path, **SAFE_PRODUCTION)
+    assert create_app({**config, **overrides})
 
 
 def test_production_with_safe_configuration_starts(migrated, tmp_path):

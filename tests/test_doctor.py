@@ -85,6 +85,17 @@ def test_an_unsafe_production_configuration_is_listed(doctor_env):
     assert "ALLOW_SQLITE_IN_PRODUCTION" in line or migrated_is_postgres()
 
 
+def test_doctor_refuses_what_the_app_refuses(doctor_env):
+    doctor_env.setenv("APP_ENV", "production")
+    doctor_env.setenv("SECRET_KEY", "ab" * 20)
+    doctor_env.setenv("BASE_URL", "https://")
+    doctor_env.setenv("RATELIMIT_STORAGE_URI", "MEMORY://")
+    code, lines = _doctor()
+    assert code == 1
+    line = _line(lines, "configuration")
+    assert all(name in line for name in ("SECRET_KEY", "BASE_URL", "RATELIMIT_STORAGE_URI"))
+
+
 def migrated_is_postgres() -> bool:
     return os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
 

@@ -113,7 +113,7 @@ def test_every_post_route_is_covered_by_the_csrf_test(app):
 def production_app(migrated, monkeypatch, make_app):
     """The app configured from a production environment."""
     monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("SECRET_KEY", "production-test-key-0123456789-abcdef")
     monkeypatch.setenv("DATABASE_URL", migrated)
     monkeypatch.setenv("BASE_URL", "https://tryggt.test")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/15")

@@ -81,7 +81,7 @@ def test_outbox_mail_is_written_and_logged_without_its_link(
 
 def test_production_config_sends_through_smtp(migrated, monkeypatch, make_app):
     monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("SECRET_KEY", "production-test-key-0123456789-abcdef")
     monkeypatch.delenv("MAIL_BACKEND", raising=False)
     monkeypatch.setenv("BASE_URL", "https://tryggt.test")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/15")

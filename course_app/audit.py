@@ -37,8 +37,6 @@ ACTIONS = {
     "official.edited": _l("Changed an official’s details"),
     "official.email_change_sent": _l("Asked an official to confirm a new e-mail address"),
     "account.email_changed": _l("Confirmed a new e-mail address"),
-    "official.email_change_sent": _l("Asked an official to confirm a new e-mail address"),
-    "account.email_changed": _l("Confirmed a new e-mail address"),
     "official.invited": _l("Sent an invitation"),
     "official.deactivated": _l("Deactivated an account"),
     "official.reactivated": _l("Reactivated an account"),

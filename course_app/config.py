@@ -126,12 +126,12 @@ DEFAULTS = {
     # Failed sign-ins for one address from one IP address, and for one address from anywhere.
     "SIGNIN_ADDRESS_IP_LIMIT": "5 per minute;20 per hour",
     "SIGNIN_ADDRESS_LIMIT": "60 per hour",
-    # Sign-in links asked for, per IP address and per e-mail address.
+    # Sign-in links asked for per IP address. No limit per e-mail address refuses a request:
+    # machines asking for someone's links could then keep the owner from one.
     "LINK_REQUEST_LIMIT": "30 per minute;200 per hour",
-    # Link requests for one address from one IP address, and for one address from anywhere (a
-    # ceiling against mail bombing, high enough that one machine cannot lock the owner out).
-    "LINK_ADDRESS_IP_LIMIT": "3 per 10 minutes;6 per hour",
-    "LINK_ADDRESS_LIMIT": "10 per hour",
+    # Against filling an inbox: while an address's last link is unused and younger than this,
+    # a new request sends nothing (that link, in the inbox, still has most of its time to run).
+    "LINK_RESEND_MINUTES": 5,
     # Retry-After and the X-RateLimit headers.
     "RATELIMIT_HEADERS_ENABLED": True,
     "NOTE_MAX_LENGTH": 5000,

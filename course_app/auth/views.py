@@ -67,15 +67,19 @@ def _failure_limits(view):
     """Limit failed sign-ins per IP (strict), per address and IP, and per address (a ceiling).
 
     Someone guessing from one machine is stopped by the first two long before the address's
-    ceiling, so the owner can still sign in from their own machine.
+    ceiling, so the owner can still sign in from their own machine. Every password form
+    (/sign-in, /sign-in/continue) draws on the same budgets: the limits are shared by scope,
+    not counted per form.
     """
     limits = (
-        (_config("SIGNIN_RATE_LIMIT"), get_remote_address),
-        (_config("SIGNIN_ADDRESS_IP_LIMIT"), _address_and_ip_key),
-        (_config("SIGNIN_ADDRESS_LIMIT"), _address_key),
+        ("SIGNIN_RATE_LIMIT", "sign-in-ip", get_remote_address),
+        ("SIGNIN_ADDRESS_IP_LIMIT", "sign-in-address-ip", _address_and_ip_key),
+        ("SIGNIN_ADDRESS_LIMIT", "sign-in-address", _address_key),
     )
-    for limit, key in limits:
-        view = limiter.limit(limit, methods=["POST"], key_func=key, deduct_when=_failed)(view)
+    for name, scope, key in limits:
+        view = limiter.shared_limit(
+            _config(name), scope, methods=["POST"], key_func=key, deduct_when=_failed
+        )(view)
     return view
 
 
@@ -170,13 +174,13 @@ def resume():
 
 @bp.route("/sign-in/link", methods=["GET", "POST"])
 @limiter.limit(_config("LINK_REQUEST_LIMIT"), methods=["POST"])
-@limiter.limit(_config("LINK_ADDRESS_IP_LIMIT"), methods=["POST"], key_func=_address_and_ip_key)
-@limiter.limit(_config("LINK_ADDRESS_LIMIT"), methods=["POST"], key_func=_address_key)
 def request_link():
     """Ask for a single-use sign-in link; the mail worker sends it if the address has an account.
 
     The request does the same work for every address (one row stored, see links.py), so
-    neither the page nor the time it takes tells whether an address has an account.
+    neither the page nor the time it takes tells whether an address has an account. No limit
+    per address refuses a request: other machines asking for someone's links must not keep the
+    owner from one. The worker sends an address a new link at most every LINK_RESEND_MINUTES.
     """
     form = LinkRequestForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():

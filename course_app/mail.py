@@ -1,7 +1,8 @@
 """E-mail: queued in the caller's transaction, delivered by `flask mail deliver`.
 
 Messages go out through SMTP in production and to instance/outbox/ in development. Bodies hold
-sign-in links, so neither a body nor a server's reply is ever logged or stored with an error.
+sign-in links, so neither a body nor a server's reply is ever logged or stored with an error,
+and a body's link tokens are struck out once the message is sent or given up.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from flask import Flask, Response, current_app, g, has_app_context
 from sqlalchemy import select
 
 from course_app.extensions import db
+from course_app.logs import redact
 from course_app.models import OutgoingMail
 from course_app.models.base import utcnow
 
@@ -137,6 +139,10 @@ def _deliver_next() -> str | None:
         mail.sent_at = utcnow()
         mail.last_error = None
         outcome = "sent"
+    if outcome != "retrying":
+        # Sent or given up, the message is kept a few days as a record; its sign-in links must
+        # not keep working from the database (a backup, a reader of the table).
+        mail.body = redact(mail.body)
     mail_id, attempts, error = mail.id, mail.attempts, mail.last_error
     db.session.commit()
     log.log(

@@ -322,3 +322,34 @@ def test_the_worker_loops_until_stopped(app, runner, smtp_server, monkeypatch):
     ]
     assert waits == [2.0, 2.0]
     assert len(inbox.messages) == 1
+
+
+def test_a_sent_messages_stored_body_holds_no_working_link(app, create_user, smtp_server):
+    inbox = Inbox()
+    user = create_user()
+    _use_smtp(app, smtp_server(inbox))
+    _request_link(app.test_client(), user.email)
+    assert _deliver(app).sent == 1
+
+    [received] = inbox.messages
+    sent_path = re.search(r"https?://\S+(/sign-in/link/\S+)", received.get_content()).group(1)
+    with app.app_context():
+        stored = db.session.scalars(select(OutgoingMail.body)).one()
+    assert "/sign-in/link/[redacted]" in stored
+    assert sent_path not in stored
+    client = app.test_client()
+    page = client.get(sent_path)
+    assert page.status_code == 200, "the link in the mail received works"
+    confirmed = client.post(sent_path, data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+    assert confirmed.status_code == 302
+    stored_path = re.search(r"https?://\S+(/sign-in/link/\S+)", stored).group(1)
+    assert app.test_client().get(stored_path).status_code == 410
+
+
+def test_a_message_given_up_keeps_no_working_link(app, create_user):
+    _use_smtp(app, _free_port(), MAIL_MAX_ATTEMPTS=1)  # nothing listens there
+    _request_link(app.test_client(), create_user().email)
+    assert _deliver(app).failed == 1
+    with app.app_context():
+        stored = db.session.scalars(select(OutgoingMail.body)).one()
+    assert re.findall(r"/sign-in/link/([^?\s]+)", stored) == ["[redacted]"]

@@ -9,12 +9,13 @@ from flask import Flask
 from gunicorn.glogging import Logger as GunicornLogger
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-# A sign-in link's token, in a path, a query or a Referer header.
-_TOKEN = re.compile(r"(/sign-in/link/)[^/?#\s\"]+")
+# A link's token, in a path, a query or a Referer header: a sign-in link (or invitation), and
+# the link that confirms a new e-mail address.
+_TOKEN = re.compile(r"(/sign-in/link/|/my-data/new-email/)[^/?#\s\"]+")
 
 
 def redact(text: str) -> str:
-    """Return text with every sign-in link token replaced by [redacted]."""
+    """Return text with every link token (sign-in, new address) replaced by [redacted]."""
     return _TOKEN.sub(r"\1[redacted]", text)
 
 

@@ -25,6 +25,11 @@ def test_redact_replaces_the_token_wherever_it_appears():
     assert redact("GET /sign-in/link HTTP/1.1") == "GET /sign-in/link HTTP/1.1"
 
 
+def test_redact_replaces_the_token_of_a_new_address_link():
+    line = f"POST /my-data/new-email/{TOKEN} HTTP/1.1"
+    assert redact(line) == "POST /my-data/new-email/[redacted] HTTP/1.1"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -15,10 +15,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import delete, select, update
 
+from course_app.auth import email_change
 from course_app.config import from_environment
 from course_app.extensions import db
 from course_app.mail import deliver_pending, describe_error, queue_mail
-from course_app.models import LinkRequest, OutgoingMail
+from course_app.models import LinkRequest, OutgoingMail, User
 from course_app.models.base import utcnow
 from tests.conftest import csrf_from, make_config
 
@@ -353,3 +354,15 @@ def test_a_message_given_up_keeps_no_working_link(app, create_user):
     with app.app_context():
         stored = db.session.scalars(select(OutgoingMail.body)).one()
     assert re.findall(r"/sign-in/link/([^?\s]+)", stored) == ["[redacted]"]
+
+
+def test_a_sent_new_address_link_is_struck_out_too(app, create_user):
+    user = create_user()
+    with app.app_context(), app.test_request_context(base_url="http://tryggt.test"):
+        email_change.request_change(db.session.get(User, user.id), "ny@example.se", "Kommunen")
+        db.session.commit()
+    assert _deliver(app).sent == 2
+    with app.app_context():
+        bodies = db.session.scalars(select(OutgoingMail.body)).all()
+    confirm = next(body for body in bodies if "/my-data/new-email/" in body)
+    assert re.findall(r"/my-data/new-email/([^?\s]+)", confirm) == ["[redacted]"]

@@ -1,8 +1,9 @@
 """`flask maintenance run`: daily clean-up, for cron or a systemd timer.
 
-Purges sign-in links that are used or expired, sent e-mail (its body held a link) after a few
-days, given-up e-mail after a month, link requests the worker never took, and audit records
-past their retention period, and erases deleted accounts whose retention period has ended.
+Purges sign-in links that are used or expired, sent e-mail after a few days, given-up e-mail
+after a month, link requests the worker never took, roster files uploaded but never imported
+after a day, and audit records past their retention period, and erases deleted accounts whose
+retention period has ended.
 Prints counts only, never personal data.
 """
 
@@ -12,12 +13,12 @@ from datetime import timedelta
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 
 from course_app import audit, security_log
 from course_app.account.data import erase_expired_accounts
 from course_app.extensions import db
-from course_app.models import LinkRequest, OutgoingMail, SignInToken
+from course_app.models import LinkRequest, OutgoingMail, RosterImport, SignInToken
 from course_app.models.base import utcnow
 
 maintenance_cli = AppGroup("maintenance", help="Clean-up to run once a day.")
@@ -25,6 +26,8 @@ maintenance_cli = AppGroup("maintenance", help="Clean-up to run once a day.")
 SENT_MAIL_DAYS = 7
 FAILED_MAIL_DAYS = 30
 LINK_REQUEST_DAYS = 1
+# An uploaded roster (names, addresses, parties) is kept this long for its preview.
+ROSTER_UPLOAD_DAYS = 1
 
 
 def _purges(now) -> dict[str, tuple]:
@@ -45,6 +48,14 @@ def _purges(now) -> dict[str, tuple]:
         "link requests never handled": (
             LinkRequest,
             LinkRequest.created_at < now - timedelta(days=LINK_REQUEST_DAYS),
+        ),
+        # A confirmed import's file is dropped at the confirmation (roster_import.claim_upload).
+        "roster files never imported": (
+            RosterImport,
+            and_(
+                RosterImport.applied_at.is_(None),
+                RosterImport.created_at < now - timedelta(days=ROSTER_UPLOAD_DAYS),
+            ),
         ),
     }
 

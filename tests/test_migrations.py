@@ -154,3 +154,56 @@ def test_accounts_in_use_before_0013_count_as_signed_in(migrated, tmp_path):
                 _sql(conn, "DELETE FROM users WHERE organisation_id = 9002")
                 _sql(conn, "DELETE FROM organisations WHERE id = 9002")
         db.engine.dispose()
+
+
+def _rows_of_before_0014() -> None:
+    """A confirmed and a waiting roster upload; a sent and a queued e-mail with a link."""
+    with db.engine.begin() as conn:
+        _sql(conn, "INSERT INTO organisations VALUES (9003, 'o', 'O', :t)", t=NOW)
+        for upload_id, applied in ((9021, NOW), (9022, None)):
+            _sql(
+                conn,
+                "INSERT INTO roster_imports (id, organisation_id, filename, content, created_at,"
+                " applied_at, counts) VALUES (:id, 9003, 'r.csv', :content, :t, :applied, '{}')",
+                id=upload_id,
+                content=b"Namn;E-post\nBo Ek;bo@x.se\n",
+                t=NOW,
+                applied=applied,
+            )
+        for mail_id, sent in ((9031, NOW), (9032, None)):
+            _sql(
+                conn,
+                "INSERT INTO outgoing_mail (id, to_address, subject, body, created_at, attempts,"
+                " next_attempt_at, sent_at) VALUES (:id, 'bo@x.se', 'S', :body, :t, 0, :t, :sent)",
+                id=mail_id,
+                body="Hej!\nhttps://tryggt.test/sign-in/link/Secret_Token-1?next=%2F\nHej då\n",
+                t=NOW,
+                sent=sent,
+            )
+
+
+def test_0014_drops_confirmed_roster_files_and_sent_links(migrated, tmp_path):
+    app = create_app(make_config(migrated, tmp_path))
+    with app.app_context():
+        flask_migrate.downgrade(revision="0013")
+        try:
+            _rows_of_before_0014()
+            flask_migrate.upgrade()
+            with db.engine.connect() as conn:
+                files = _sql(conn, "SELECT id, content FROM roster_imports ORDER BY id").all()
+                assert [(i, c is None) for i, c in files] == [(9021, True), (9022, False)]
+                bodies = dict(_sql(conn, "SELECT id, body FROM outgoing_mail").all())
+            assert "Secret_Token-1" not in bodies[9031]
+            assert "/sign-in/link/[redacted]?next=%2F\nHej då" in bodies[9031]
+            assert "Secret_Token-1" in bodies[9032], "a message still to send keeps its link"
+            flask_migrate.downgrade(revision="0013")
+            with db.engine.connect() as conn:
+                files = _sql(conn, "SELECT content FROM roster_imports ORDER BY id").scalars()
+                assert [bytes(c)[:4] for c in files] == [b"", b"Namn"]
+        finally:
+            flask_migrate.upgrade()
+            with db.engine.begin() as conn:
+                _sql(conn, "DELETE FROM outgoing_mail WHERE id IN (9031, 9032)")
+                _sql(conn, "DELETE FROM roster_imports WHERE organisation_id = 9003")
+                _sql(conn, "DELETE FROM organisations WHERE id = 9003")
+        db.engine.dispose()

@@ -138,7 +138,11 @@ class Requirement(db.Model):
 
 
 class RosterImport(db.Model):
-    """An uploaded roster file, kept from its preview until it is confirmed (once)."""
+    """An uploaded roster file, kept for its preview; once confirmed, what it did.
+
+    The file's content is dropped at the confirmation, and an upload never confirmed is deleted
+    after a day (`flask maintenance run`): names and addresses are kept no longer than needed.
+    """
 
     __tablename__ = "roster_imports"
 
@@ -150,7 +154,7 @@ class RosterImport(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
     filename: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # What the confirmed import did, by fate: {"new_official": 3, "ended": 1, ...}.

@@ -201,8 +201,8 @@ def compute_plan(
     for row in parsed.rows:
         key = seat_key(row.email, row.body, row.role)
         user = users.get(row.email)
-        if user is not None and user.organisation_id != organisation_id:
-            problems.append(Problem(row.line, parsed.column_label("email"), "email_other_org", {}))
+        if user is not None and not _may_hold_seats(user, organisation_id):
+            problems.append(Problem(row.line, parsed.column_label("email"), "email_taken", {}))
             continue
         if key in seen:
             params = {"line": seen[key]}
@@ -223,6 +223,17 @@ def compute_plan(
     counts = {fate: sum(p.fate == fate for p in plans) for fate in FATES}
     counts["ended"] = len(ends)
     return ImportPlan(tuple(plans), ends, tuple(problems), new_parties, new_bodies, counts)
+
+
+def _may_hold_seats(user: User, organisation_id: int) -> bool:
+    """Return True if the import may give the account seats: an official of the organisation.
+
+    An account elsewhere and one of the organisation's own that is not an official's (a member
+    of the security unit) are the same problem to the unit, with the same message: the address
+    belongs to another account. So the preview never tells that an address has an account in
+    another organisation.
+    """
+    return user.organisation_id == organisation_id and user.has_permission(Permission.OFFICIAL)
 
 
 def _new_names(names: Iterable[str | None], known: dict[str, str]) -> tuple[str, ...]:
@@ -333,7 +344,7 @@ def _write_assignment(item: RowPlan, user: User, lookup: _Lookup, organisation_i
 
 
 def store_upload(organisation_id: int, user_id: int, filename: str, content: bytes) -> RosterImport:
-    """Keep an uploaded file until its preview is confirmed."""
+    """Keep an uploaded file for its preview: until it is confirmed, or a day (maintenance.py)."""
     upload = RosterImport(
         organisation_id=organisation_id,
         uploaded_by_id=user_id,
@@ -347,11 +358,15 @@ def store_upload(organisation_id: int, user_id: int, filename: str, content: byt
 
 
 def claim_upload(upload: RosterImport, counts: dict[str, int]) -> bool:
-    """Mark the upload as applied; return False if another confirmation got there first."""
+    """Mark the upload as applied and drop the file; return False if another confirmation won.
+
+    The file (names, addresses, parties) has served its preview: what the import did stays in
+    the counts here and in the audit log, with the file's name.
+    """
     claimed = db.session.execute(
         update(RosterImport)
         .where(RosterImport.id == upload.id, RosterImport.applied_at.is_(None))
-        .values(applied_at=utcnow(), counts=counts)
+        .values(applied_at=utcnow(), counts=counts, content=None)
         .execution_options(synchronize_session=False)
     )
     return claimed.rowcount == 1

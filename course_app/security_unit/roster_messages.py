@@ -53,7 +53,11 @@ MESSAGES = {
     ),
     "duplicate_row": _l("The same assignment twice: it is also on line %(first_line)s."),
     # Found when the rows are compared with the roster (roster_import.py).
-    "email_other_org": _l("This e-mail address belongs to an account in another organisation."),
+    # The same for an account elsewhere as for one of the unit's own that is not an official's.
+    "email_taken": _l(
+        "This e-mail address belongs to another account, which cannot hold assignments. Use"
+        " another address for this official."
+    ),
     "same_seat_twice": _l("The same official, body and role twice: also on line %(line)s."),
 }
 UNKNOWN = _l("This row cannot be imported.")

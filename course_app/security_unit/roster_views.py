@@ -137,12 +137,12 @@ def roster_preview(import_id: int):
 def confirm_roster(import_id: int):
     """Write the previewed import, all of it or none, once."""
     upload = get_in_org(RosterImport, import_id)
+    if upload.applied_at is not None:  # its file is gone with the import
+        flash(_("This file has already been imported."), "success")
+        return redirect(url_for("security_unit.roster"))
     plan = _plan_of(upload)
     form = RosterConfirmForm()
     form.end.choices = [SelectChoice(e.id, e.name) for e in plan.ends]  # to validate against
-    if upload.applied_at is not None:
-        flash(_("This file has already been imported."), "success")
-        return redirect(url_for("security_unit.roster"))
     if not form.validate_on_submit() or not plan.ok:
         return _preview_page(upload, plan, form, upload.filename, 400)
     if form.digest.data != plan.digest():

@@ -33,6 +33,7 @@ from course_app.security_unit.views import bp as security_unit_bp
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the application."""
     app = Flask(__name__, instance_relative_config=True)
+    urls.init_converters(app)
     app.config.from_mapping(config.DEFAULTS)
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:

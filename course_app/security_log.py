@@ -34,3 +34,18 @@ def event(name: str, **fields: object) -> None:
         record.setdefault("endpoint", request.endpoint or "-")
     line = " ".join(f"{key}={_value(value)}" for key, value in record.items())
     log.info(line, extra={"security_event": record})
+
+
+def refused_other_organisation(user_id: int | None, table: str, object_id: int) -> None:
+    """Log a look-up of another organisation's row, answered 404 as if it did not exist.
+
+    The visitor learns nothing; operations see an access refusal, as for a 403.
+    """
+    event(
+        "access_refused",
+        user=user_id,
+        status=404,
+        reason="other_organisation",
+        table=table,
+        id=object_id,
+    )

@@ -10,9 +10,39 @@ external addresses, and endpoints relative to the current blueprint.
 from __future__ import annotations
 
 from flask import Flask, has_request_context, request, url_for
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, ValidationError
 
 # At most this many addresses are kept: the course's pages and files come to a few hundred.
 KEPT = 4096
+# The largest id the database holds (PostgreSQL's integer): a larger one names nothing.
+LARGEST_ID = 2**31 - 1
+
+
+class DatabaseInt(IntegerConverter):
+    """`<int:...>` in every route: a number beyond the database's integers names nothing (404).
+
+    Without the bound, such a number reaches the database, where SQLite cannot take it (500).
+    """
+
+    def __init__(self, map, fixed_digits=0, min=None, max=LARGEST_ID, signed=False) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
+
+    def to_python(self, value: str) -> int:
+        """Return the number, or raise NotFound if it is beyond the bound.
+
+        NotFound rather than werkzeug's ValidationError: where one address has a GET rule and a
+        POST rule (the roster preview), a failed conversion would answer 405 to one of them.
+        """
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise NotFound() from None
+
+
+def init_converters(app: Flask) -> None:
+    """Bound every route's int to the database's integers; call before any route is added."""
+    app.url_map.converters["int"] = DatabaseInt
 
 
 def init_app(app: Flask) -> None:

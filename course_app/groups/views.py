@@ -14,13 +14,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete, insert, select, update
 from wtforms import SelectChoice
 
+from course_app import security_log
 from course_app.catalog import Module
 from course_app.extensions import db
 from course_app.groups import services
 from course_app.groups.forms import AttendanceForm, NewDiscussionForm, SharedNotesForm
 from course_app.i18n import current_lang
 from course_app.learn.services import current_catalog
-from course_app.models import Discussion, DiscussionAttendance
+from course_app.models import Discussion, DiscussionAttendance, Party
 from course_app.models.base import utcnow
 from course_app.training.periods import local_date
 
@@ -35,6 +36,7 @@ def _membership(party_id: int, contact: bool = False) -> services.Membership:
     """Return the signed-in user's membership of the group; 404 if none, 403 for a non-contact."""
     found = services.membership(current_user.id, current_user.organisation_id, party_id, _today())
     if found is None:
+        _log_if_elsewhere(db.session.get(Party, party_id), party_id)
         abort(404)
     if contact and not found.is_contact:
         abort(403)
@@ -45,8 +47,15 @@ def _discussion(party_id: int, discussion_id: int, lock: bool = False) -> Discus
     """Return the group's discussion (its row locked for a write that must run in turn), or 404."""
     found = db.session.get(Discussion, discussion_id, with_for_update=lock)
     if found is None or found.party_id != party_id:
+        _log_if_elsewhere(found, discussion_id)
         abort(404)
     return found
+
+
+def _log_if_elsewhere(row, object_id: int) -> None:
+    """Log a refusal when the row named in the address is another organisation's."""
+    if row is not None and row.organisation_id != current_user.organisation_id:
+        security_log.refused_other_organisation(current_user.id, row.__tablename__, object_id)
 
 
 @dataclass(frozen=True)

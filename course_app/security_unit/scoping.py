@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
+from course_app import security_log
 from course_app.extensions import db
 from course_app.models import Permission, User
 
@@ -16,10 +17,13 @@ def get_in_org(model, object_id: int):
     """Return the model's row with that id in the user's organisation; abort with 404 if none.
 
     Raises werkzeug's NotFound (through abort) for a missing row and for one that belongs to
-    another organisation alike, so that ids reveal nothing.
+    another organisation alike, so that ids reveal nothing; the latter is logged as a refusal.
     """
     row = db.session.get(model, object_id)
-    if row is None or row.organisation_id != current_user.organisation_id:
+    if row is None:
+        abort(404)
+    if row.organisation_id != current_user.organisation_id:
+        security_log.refused_other_organisation(current_user.id, model.__tablename__, object_id)
         abort(404)
     return row
 

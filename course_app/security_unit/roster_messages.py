@@ -11,7 +11,28 @@ MESSAGES = {
     # The whole file.
     "too_large": _l("The file is too large: at most %(limit_kib)s KiB can be imported."),
     "binary": _l(
-        "The file cannot be read as text. Save it as CSV (in Excel: CSV UTF-8) and try again."
+        "The file cannot be read as text. Save it as CSV (in Excel: CSV UTF-8) or as an Excel"
+        " workbook (.xlsx) and try again."
+    ),
+    "old_workbook": _l(
+        "This is an older Excel workbook (.xls) or one protected by a password. Save it as an"
+        " Excel workbook (.xlsx) without a password, or as CSV UTF-8."
+    ),
+    "opendocument": _l(
+        "This is an OpenDocument spreadsheet (.ods). In LibreOffice, save it as an Excel"
+        " workbook (.xlsx) or as CSV."
+    ),
+    "bad_workbook": _l(
+        "The file cannot be read as an Excel workbook: it may be damaged, or another kind of file."
+        " Open it in Excel or LibreOffice and save it again as .xlsx or as CSV UTF-8."
+    ),
+    "workbook_too_large": _l(
+        "The workbook is too large once unpacked. Save the roster on its own, as a workbook with"
+        " one sheet or as CSV."
+    ),
+    "too_many_rows": _l(
+        "The sheet has more than %(limit)s rows. Delete the empty rows below the roster, or save"
+        " it as CSV."
     ),
     "empty": _l("The file is empty."),
     "no_header": _l(
@@ -38,6 +59,19 @@ MESSAGES = {
         "The value contains a line break or another invisible character. Type it again."
     ),
     "bad_email": _l("Not a valid e-mail address: %(value)s."),
+    "email_not_ascii": _l(
+        "Our mail server cannot deliver to %(value)s: it has letters outside a–z before the @"
+        " (%(characters)s). Ask the official for an address without them."
+    ),
+    "email_look_alike": _l(
+        "%(value)s mixes alphabets or has characters that only look like ordinary letters"
+        " (%(characters)s), so mail to it would go astray. Type the address again by hand."
+    ),
+    "damaged_text": _l(
+        "%(value)s seems to have lost a letter: “?” or “�” is what a file saved in an encoding"
+        " without the letter keeps of it. Type it with its letters, or save the file as CSV"
+        " UTF-8 or .xlsx."
+    ),
     "unknown_role": _l(
         "Unknown role: %(value)s. Use Member, Substitute, Chair, Vice chair, Second vice chair"
         " or Political secretary."
@@ -45,6 +79,42 @@ MESSAGES = {
     "unknown_extent": _l("Unknown extent: %(value)s. Use Full time, Part time or Spare time."),
     "unknown_language": _l("Unknown language: %(value)s. Use sv or en, or leave it empty."),
     "not_a_date": _l("Not a date: %(value)s. Write it as YYYY-MM-DD, for example 2026-10-15."),
+    # Dates in another format: one problem per column and format (roster_dates.py), on the line
+    # of the example it shows.
+    "date_mdy": _l(
+        "Looks like month/day/year: %(value)s (line %(line)s; rows with such dates: %(count)s)."
+        " Write each date as year-month-day, here %(iso)s."
+    ),
+    "date_dmy": _l(
+        "Looks like day/month/year: %(value)s (line %(line)s; rows with such dates: %(count)s)."
+        " Write each date as year-month-day, here %(iso)s."
+    ),
+    "date_dmy_or_mdy": _l(
+        "Day and month in an order that cannot be told: %(value)s (line %(line)s; rows with such"
+        " dates: %(count)s) could be either. Write each date as year-month-day, for example"
+        " 2026-10-15."
+    ),
+    "date_ymd": _l(
+        "Year, month and day with other separators or without zeros: %(value)s (line %(line)s;"
+        " rows with such dates: %(count)s). Write each date as YYYY-MM-DD, here %(iso)s."
+    ),
+    "date_compact": _l(
+        "Year, month and day without hyphens: %(value)s (line %(line)s; rows with such dates:"
+        " %(count)s). Write each date as YYYY-MM-DD, here %(iso)s."
+    ),
+    "date_short_year": _l(
+        "A year in two digits: %(value)s (line %(line)s; rows with such dates: %(count)s). Write"
+        " each date with the whole year, as YYYY-MM-DD, for example 2026-10-15."
+    ),
+    "date_time": _l(
+        "A date with a time: %(value)s (line %(line)s; rows with such dates: %(count)s). Write"
+        " the date alone, here %(iso)s."
+    ),
+    "date_number": _l(
+        "A number where a date should be: %(value)s (line %(line)s; rows with such numbers:"
+        " %(count)s) is how a spreadsheet stores the date %(iso)s in a cell not formatted as a"
+        " date. Format the column as dates, or write YYYY-MM-DD."
+    ),
     "end_before_start": _l("The end date %(value)s is before the start date %(start)s."),
     "secretary_with_body": _l("A political secretary has no body: leave %(column)s empty."),
     "body_missing": _l("The body is missing. Only a political secretary has none."),

@@ -282,8 +282,8 @@ ROW_PROBLEMS = [
     (
         "Bo;Ek;bo@example.se;P;KF;Ordinarie;Fritid;15/10/2026;",
         "Från",
-        "not_a_date",
-        {"value": "15/10/2026"},
+        "date_dmy",
+        {"value": "15/10/2026", "count": 1, "iso": "2026-10-15"},
     ),
     (
         "Bo;Ek;bo@example.se;P;KF;Ordinarie;Fritid;2026-02-30;",
@@ -294,8 +294,8 @@ ROW_PROBLEMS = [
     (
         "Bo;Ek;bo@example.se;P;KF;Ordinarie;Fritid;20261015;",
         "Från",
-        "not_a_date",
-        {"value": "20261015"},
+        "date_compact",
+        {"value": "20261015", "count": 1, "iso": "2026-10-15"},
     ),
     (
         "Bo;Ek;bo@example.se;P;KF;Ordinarie;Fritid;2026-W42-1;",
@@ -306,8 +306,8 @@ ROW_PROBLEMS = [
     (
         "Bo;Ek;bo@example.se;P;KF;Ordinarie;Fritid;2026-10-15;2026-10-15 00:00",
         "Till",
-        "not_a_date",
-        {"value": "2026-10-15 00:00"},
+        "date_time",
+        {"value": "2026-10-15 00:00", "count": 1, "iso": "2026-10-15"},
     ),
     (
         "Bo;Ek;bo@example.se;P;KF;Ordinarie;Fritid;2026-10-15;2026-01-01",
@@ -468,12 +468,11 @@ def test_an_empty_file(content):
 @pytest.mark.parametrize(
     "content",
     [
-        b"PK\x03\x04\x14\x00\x06\x00",  # an .xlsx workbook is a zip file
         "Förnamn;Efternamn\r\n".encode("utf-16"),  # Excel's "Unicode text"
-        b"F\xc3\xb6rnamn;\x81\x8d\x8f\x90",  # neither UTF-8 nor Windows-1252
+        b"F\xc3\xb6rnamn;\x81\x8d\x8f\x90",  # neither UTF-8 nor a code page Excel saves in
         codecs.BOM_UTF8 + b"F\xf6rnamn",  # a BOM, then not UTF-8
     ],
-    ids=["xlsx", "utf-16", "neither", "false-bom"],
+    ids=["utf-16", "neither", "false-bom"],
 )
 def test_a_binary_or_unreadable_file(content):
     parsed = parse_roster(content, LIMIT)
@@ -577,6 +576,9 @@ def test_every_message_formats_with_its_parameters():
         "first": "Förnamn",
         "last": "Efternamn",
         "separator": ";",
+        "count": 3,
+        "iso": "2026-10-15",
+        "characters": "а (U+0430)",
     }
     for code in MESSAGES:
         message = message_for(Problem(3, "E-post", code, params))

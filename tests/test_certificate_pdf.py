@@ -118,6 +118,11 @@ def test_arabic_script_is_joined(app, official, client, script, letter):
     assert len(forms[letter]) >= 2
 
 
+def test_the_period_is_never_broken_at_its_dash(app, official, client):
+    certify(app, official, NAMES["latin"])  # in Testkommun, whose sentence ends at the margin
+    assert "som Testkommun kräver för mandatperioden 2022–2026." in text_of(pdf_of(client))
+
+
 def test_the_pdf_is_tagged_with_its_language_and_title(app, official, client):
     certify(app, official, NAMES["latin"])
     reader = PdfReader(io.BytesIO(pdf_of(client)))

@@ -79,7 +79,7 @@ def plain(text: str) -> str:
     """Return text as read: presentation forms back to letters, no invisible format marks.
 
     Persian's zero-width non-joiner shapes the letters beside it and has no glyph of its own;
-    pdftotext adds bidi embedding marks around right-to-left runs.
+    text extractors may add bidi marks around right-to-left runs (pdftotext does).
     """
     text = unicodedata.normalize("NFKC", text)
     return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Cf").split())

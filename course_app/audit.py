@@ -42,6 +42,7 @@ ACTIONS = {
     "official.reactivated": _l("Reactivated an account"),
     "assignment.ended": _l("Ended an assignment"),
     "contacts.edited": _l("Changed the local contacts"),
+    "assignment.reopened": _l("Took back the ending of an assignment"),
     "permissions.changed": _l("Changed permissions"),
     "certificate.looked_up": _l("Checked a certificate’s code"),
     "group.contact_added": _l("Made someone a party group’s contact"),

@@ -96,6 +96,10 @@ ACCESS: dict[str, dict[str, dict[str, str]]] = {
     "/security-unit/officials": {"GET": UNIT},
     "/security-unit/officials/<int:user_id>": {"GET": UNIT_BY_ID},
     "/security-unit/officials/<int:user_id>/assignments/<int:assignment_id>/end": {
+        "GET": UNIT_BY_ID,
+        "POST": UNIT_BY_ID,
+    },
+    "/security-unit/officials/<int:user_id>/assignments/<int:assignment_id>/undo-end": {
         "POST": UNIT_BY_ID
     },
     "/security-unit/officials/<int:user_id>/deactivate": {"POST": UNIT_BY_ID},

@@ -18,6 +18,7 @@ from course_app.extensions import db
 from course_app.models import (
     Assignment,
     AssignmentRole,
+    AuditRecord,
     Body,
     Extent,
     ModuleCompletion,
@@ -29,6 +30,7 @@ from course_app.models import (
 )
 from course_app.models.base import utcnow
 from course_app.training import rule
+from course_app.training.periods import start_of_day_utc
 from course_app.training.rule import RequiredModule
 from course_app.training.sql import in_office_on
 
@@ -216,6 +218,39 @@ def module_statuses(user_id: int, required: dict[str, RequiredModule]) -> list[M
 def end_assignment(assignment: Assignment, today: date) -> None:
     """End the assignment today, or on its first day if it starts later. Flushes."""
     assignment.end(today)
+    db.session.flush()
+
+
+def ended_today(user_id: int, today: date) -> dict[int, date | None]:
+    """Return the official's assignments the unit ended today, each with its end before that.
+
+    Read from today's audit records, which keep what was changed, so that an undo puts back
+    exactly that.
+    """
+    stmt = (
+        select(AuditRecord.action, AuditRecord.details)
+        .where(
+            AuditRecord.subject_id == user_id,
+            AuditRecord.action.in_(("assignment.ended", "assignment.reopened")),
+            AuditRecord.at >= start_of_day_utc(today),
+        )
+        .order_by(AuditRecord.at, AuditRecord.id)
+    )
+    ended: dict[int, date | None] = {}
+    for action, details in db.session.execute(stmt):
+        if "assignment" not in details:
+            continue  # recorded before assignments were named
+        if action == "assignment.reopened":
+            ended.pop(details["assignment"], None)
+            continue
+        previous = details.get("previous_end")
+        ended[details["assignment"]] = date.fromisoformat(previous) if previous else None
+    return ended
+
+
+def reopen_assignment(assignment: Assignment, previous_end: date | None) -> None:
+    """Give an assignment ended today its earlier end back (None: until further notice)."""
+    assignment.ends_on = previous_end
     db.session.flush()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,9 +10,9 @@ from course_app import audit
 from course_app.account.data import retention
 from course_app.auth import email_change
 from course_app.extensions import db
-from course_app.i18n import current_lang, format_day
+from course_app.i18n import current_lang
 from course_app.learn.services import current_catalog
-from course_app.models import Assignment, User
+from course_app.models import User
 from course_app.models.base import utcnow
 from course_app.security_unit import officials as services
 from course_app.security_unit.blueprint import bp, unit_required
@@ -98,6 +98,7 @@ def _official_page(user: User, deactivate_form: DeactivateForm | None = None, st
         language=LANGUAGES.get(user.locale or ""),
         assignments=assignments.all(),
         is_running=services.is_running,
+        undoable=services.ended_today(user.id, today),
         today=today,
         modules=services.module_statuses(user.id, required),
         coming=rule.coming_of(rules, seats, today),
@@ -117,28 +118,6 @@ def _official_page(user: User, deactivate_form: DeactivateForm | None = None, st
 def show_official(user_id: int):
     """Show an official's details, assignments and required training (never notes or answers)."""
     return _official_page(get_in_org(User, user_id))
-
-
-@bp.post("/officials/<int:user_id>/assignments/<int:assignment_id>/end", endpoint="end_assignment")
-@unit_required
-def end_assignment(user_id: int, assignment_id: int):
-    """End one of the official's running assignments today (Stockholm)."""
-    user = get_account_in_org(user_id)
-    assignment = get_in_org(Assignment, assignment_id)
-    if assignment.user_id != user.id:
-        abort(404)
-    today = _today()
-    if not services.is_running(assignment, today):
-        flash(_("That assignment had already ended, so nothing was changed."), "info")
-        return redirect(url_for("security_unit.official", user_id=user.id))
-    services.end_assignment(assignment, today)
-    audit.record("assignment.ended", user.organisation_id, subject_id=user.id)
-    db.session.commit()
-    flash(
-        _("The assignment ends on %(date)s.", date=format_day(assignment.ends_on)),
-        "success",
-    )
-    return redirect(url_for("security_unit.official", user_id=user.id))
 
 
 def refuse_deleted(user: User):

@@ -16,6 +16,7 @@ from course_app.models import LocalContacts, Permission
 
 # Each module registers its pages on the blueprint.
 from course_app.security_unit import (  # noqa: F401
+    assignment_views,
     audit_views,
     certificates_views,
     coverage_views,

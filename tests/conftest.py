@@ -53,6 +53,8 @@ def make_config(database_url: str, tmp_path, **overrides) -> dict:
         "FORCE_HTTPS": False,
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
+        # The cheapest argon2id there is: production's strength is tested once, on its own.
+        "PASSWORD_HASH_PARAMETERS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
         **overrides,
     }
 

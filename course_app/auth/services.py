@@ -9,6 +9,7 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from sqlalchemy import func, select, update
 
 from course_app.extensions import db
@@ -17,7 +18,7 @@ from course_app.models.base import utcnow
 
 # argon2id at RFC 9106's second recommendation (64 MiB, 3 passes, 4 lanes),
 # above the 19 MiB that OWASP ASVS 5 asks for.
-_hasher = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4)
+STRONG = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 4}
 
 # The purposes of the tokens that sign someone in (auth.use_link takes no other).
 SIGN_IN = ("link", "invitation")
@@ -25,14 +26,29 @@ SIGN_IN = ("link", "invitation")
 EMAIL_CHANGE = "email-change"
 
 
+def _hasher() -> PasswordHasher:
+    """Return the app's argon2id hasher: STRONG, unless a test configuration asks for less.
+
+    Only a configuration object sets PASSWORD_HASH_PARAMETERS (the environment cannot), so
+    that a test suite hashing hundreds of passwords need not spend a second on each.
+    """
+    parameters = current_app.config.get("PASSWORD_HASH_PARAMETERS") or STRONG
+    return _hasher_for(tuple(sorted(parameters.items())))
+
+
 @cache
-def _dummy_hash() -> str:
-    return _hasher.hash(secrets.token_hex(16))
+def _hasher_for(parameters: tuple) -> PasswordHasher:
+    return PasswordHasher(**dict(parameters))
+
+
+@cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash(secrets.token_hex(16))
 
 
 def hash_password(password: str) -> str:
     """Return an argon2id hash of password."""
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def normalise_email(email: str) -> str:
@@ -49,14 +65,15 @@ def find_user(email: str) -> User | None:
 def authenticate(email: str, password: str) -> User | None:
     """Return the user if the password matches; spend the same time when it does not."""
     user = find_user(email)
-    stored = user.password_hash if user and user.password_hash else _dummy_hash()
+    hasher = _hasher()
+    stored = user.password_hash if user and user.password_hash else _dummy_hash(hasher)
     try:
-        _hasher.verify(stored, password)
+        hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.password_hash:
         return None
-    if _hasher.check_needs_rehash(stored):
+    if hasher.check_needs_rehash(stored):
         user.password_hash = hash_password(password)
     return user
 

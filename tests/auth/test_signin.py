@@ -56,14 +56,29 @@ def _errors(response) -> list[str]:
     return re.findall(r'<li><a href="#[^"]+">([^<]+)</a></li>', response.get_data(as_text=True))
 
 
-def test_password_is_stored_as_argon2id_at_owasp_strength(app, create_user):
+def test_password_is_stored_as_argon2id_at_owasp_strength(make_app, migrated, tmp_path):
+    """The suite hashes with the cheapest parameters; an app configured as in production (no
+    PASSWORD_HASH_PARAMETERS) hashes at RFC 9106's second recommendation, and checks it."""
+    from course_app.auth.services import authenticate, hash_password
+    from tests.conftest import make_config
+
+    config = make_config(migrated, tmp_path)
+    del config["PASSWORD_HASH_PARAMETERS"]
+    with make_app(config).app_context():
+        stored = hash_password(TEST_PASSWORD)
+        assert authenticate("nobody@example.se", TEST_PASSWORD) is None
+    assert stored.startswith("$argon2id$")
+    params = dict(part.split("=") for part in stored.split("$")[3].split(","))
+    assert (int(params["m"]), int(params["t"]), int(params["p"])) == (64 * 1024, 3, 4)
+    assert int(params["m"]) >= 19 * 1024  # OWASP ASVS 5
+    assert TEST_PASSWORD not in stored
+
+
+def test_the_suite_hashes_cheaply_and_still_with_argon2id(app, create_user):
     user = create_user(password=TEST_PASSWORD)
     with app.app_context():
         stored = db.session.get(User, user.id).password_hash
-    assert stored.startswith("$argon2id$")
-    params = dict(part.split("=") for part in stored.split("$")[3].split(","))
-    assert int(params["m"]) >= 19 * 1024
-    assert TEST_PASSWORD not in stored
+    assert stored.startswith("$argon2id$") and ",t=1," in stored
 
 
 def test_session_is_renewed_at_sign_in(client, create_user, post_form):

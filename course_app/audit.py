@@ -21,6 +21,7 @@ from course_app import security_log
 from course_app.extensions import db
 from course_app.models import AuditRecord
 from course_app.models.base import utcnow
+from course_app.security_unit import roster_summary
 from course_app.training.periods import period_label, start_of_day_utc
 
 # Every action recorded, with its label on the security unit's page.
@@ -41,8 +42,8 @@ ACTIONS = {
     "official.deactivated": _l("Deactivated an account"),
     "official.reactivated": _l("Reactivated an account"),
     "assignment.ended": _l("Ended an assignment"),
-    "contacts.edited": _l("Changed the local contacts"),
     "assignment.reopened": _l("Took back the ending of an assignment"),
+    "contacts.edited": _l("Changed the local contacts"),
     "permissions.changed": _l("Changed permissions"),
     "certificate.looked_up": _l("Checked a certificate’s code"),
     "group.contact_added": _l("Made someone a party group’s contact"),
@@ -118,18 +119,10 @@ def describe(action: str, details: dict) -> str:
         parts.append(", ".join(str(FIELDS.get(f, f)) for f in details["fields"]))
     if details.get("permissions") is not None:
         parts.append(", ".join(details["permissions"]) or "–")
-    counts = details.get("counts")
-    if counts:
-        parts.append(
-            str(
-                _l(
-                    "%(new)d new, %(changed)d changed, %(ended)d ended",
-                    new=counts.get("new_official", 0) + counts.get("new_assignment", 0),
-                    changed=counts.get("changed", 0),
-                    ended=counts.get("ended", 0),
-                )
-            )
-        )
+    if details.get("scope") in roster_summary.SCOPES:
+        parts.append(str(roster_summary.SCOPES[details["scope"]]))
+    if details.get("counts"):
+        parts.append(", ".join(roster_summary.summary(details["counts"])))
     return "; ".join(parts)
 
 

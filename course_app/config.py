@@ -58,6 +58,9 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", False),
         "MAIL_USE_SSL": _env_bool("MAIL_USE_SSL", False),
+        # Whether the SMTP server takes addresses with letters outside ASCII before the @
+        # (SMTPUTF8, RFC 6531); without it the roster import refuses such addresses.
+        "MAIL_SMTPUTF8": _env_bool("MAIL_SMTPUTF8", False),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Tryggt uppdrag <no-reply@localhost>"),
         # Queued mail is sent by `flask mail deliver`; in development also right after the request.
         "MAIL_DELIVER_AFTER_REQUEST": _env_bool("MAIL_DELIVER_AFTER_REQUEST", env == "development"),

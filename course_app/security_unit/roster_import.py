@@ -98,7 +98,7 @@ class ImportPlan:
     """Everything an import would do, and every problem that stops it."""
 
     rows: tuple[RowPlan, ...]
-    ends: tuple[Existing, ...]
+    ends: tuple[Existing, ...]  # running and not in the file: they end if it is the whole roster
     problems: tuple[Problem, ...]
     new_parties: tuple[str, ...]
     new_bodies: tuple[str, ...]
@@ -221,7 +221,6 @@ def compute_plan(
     new_parties = _new_names((r.party for r in parsed.rows), parties)
     new_bodies = _new_names((r.body for r in parsed.rows), bodies)
     counts = {fate: sum(p.fate == fate for p in plans) for fate in FATES}
-    counts["ended"] = len(ends)
     return ImportPlan(tuple(plans), ends, tuple(problems), new_parties, new_bodies, counts)
 
 
@@ -294,17 +293,24 @@ class _Lookup:
         return self.bodies[_key(name)]
 
 
+def result_counts(plan: ImportPlan, end_ids: set[int]) -> dict[str, int]:
+    """Return the counts stored with the import: the rows' fates, and what the unlisted do."""
+    ended = sum(e.id in end_ids for e in plan.ends)
+    return {**plan.counts, "ended": ended, "kept": len(plan.ends) - ended}
+
+
 def apply_plan(
     plan: ImportPlan,
     organisation_id: int,
-    keep_ids: set[int],
+    end_ids: set[int],
     today: date,
     default_locale: str,
 ) -> list[User]:
-    """Write the plan: officials, parties, bodies and assignments; end the seats not kept.
+    """Write the plan: officials, parties, bodies and assignments; end the seats named.
 
-    keep_ids are the ids of unlisted assignments the user chose to leave running. Return the
-    new officials, to be invited once the caller has committed. Flushes, never commits.
+    end_ids are the ids of the plan's unlisted assignments to end today: none unless the file
+    is the whole roster, and then those the user did not keep. Return the new officials, to be
+    invited once the caller has committed. Flushes, never commits.
     """
     lookup = _Lookup.load(organisation_id)
     org_users = _users_by_email(p.row.email for p in plan.rows)
@@ -322,7 +328,7 @@ def apply_plan(
             user.name = row.full_name
         _write_assignment(item, user, lookup, organisation_id)
     for ended in plan.ends:
-        if ended.id not in keep_ids:
+        if ended.id in end_ids:
             db.session.get(Assignment, ended.id).end(today)
     db.session.flush()
     return created

@@ -1,8 +1,9 @@
-"""The roster import: upload a CSV file, see every row's fate, then confirm it, all or nothing."""
+"""The roster import: upload a file, see every row's fate and say what the file holds, check
+what will change, then confirm it, all or nothing; afterwards the same page shows the result."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,11 +15,12 @@ from course_app.extensions import db
 from course_app.i18n import current_lang
 from course_app.models import RosterImport
 from course_app.models.base import utcnow
-from course_app.security_unit import roster_import
+from course_app.security_unit import roster_import, roster_summary
 from course_app.security_unit.blueprint import bp, unit_required
 from course_app.security_unit.invitations import invite
 from course_app.security_unit.labels import EXTENT_LABELS, ROLE_LABELS
-from course_app.security_unit.roster_csv import parse_roster
+from course_app.security_unit.roster_columns import HEADERS
+from course_app.security_unit.roster_csv import ParsedRoster, parse_roster
 from course_app.security_unit.roster_forms import RosterConfirmForm, RosterUploadForm
 from course_app.security_unit.roster_messages import message_for
 from course_app.security_unit.scoping import get_in_org
@@ -53,13 +55,12 @@ def _recent_imports() -> list[RosterImport]:
     return list(db.session.scalars(stmt))
 
 
-def _upload_page(form: RosterUploadForm, status: int = 200, problems=()):
+def _upload_page(form: RosterUploadForm, status: int = 200):
     return render_template(
         "security_unit/roster_upload.html",
         form=form,
-        problems=problems,
-        message_for=message_for,
         imports=_recent_imports(),
+        headers=HEADERS,
         max_kib=current_app.config["ROSTER_MAX_BYTES"] // 1024,
     ), status
 
@@ -71,6 +72,11 @@ def roster():
     return _upload_page(RosterUploadForm())
 
 
+def _parse(content: bytes) -> ParsedRoster:
+    config = current_app.config
+    return parse_roster(content, config["ROSTER_MAX_BYTES"], config["MAIL_SMTPUTF8"])
+
+
 @bp.post("/roster")
 @unit_required
 def upload_roster():
@@ -78,12 +84,12 @@ def upload_roster():
     form = RosterUploadForm()
     if not form.validate_on_submit():
         return _upload_page(form, 400)
-    limit = current_app.config["ROSTER_MAX_BYTES"]
-    content = form.roster.data.read(limit + 1)
-    parsed = parse_roster(content, limit)
+    content = form.roster.data.read(current_app.config["ROSTER_MAX_BYTES"] + 1)
+    parsed = _parse(content)
     plan = roster_import.plan_import(parsed, current_user.organisation_id, _today())
     if not plan.ok:
-        return _preview_page(None, plan, RosterConfirmForm(), form.roster.data.filename, 400)
+        filename = form.roster.data.filename
+        return _preview_page(None, parsed, plan, RosterConfirmForm(), filename, 400)
     upload = roster_import.store_upload(
         current_user.organisation_id, current_user.id, form.roster.data.filename or "", content
     )
@@ -95,23 +101,25 @@ def _today():
     return local_date(utcnow())
 
 
-def _plan_of(upload: RosterImport) -> roster_import.ImportPlan:
-    parsed = parse_roster(upload.content, current_app.config["ROSTER_MAX_BYTES"])
-    return roster_import.plan_import(parsed, upload.organisation_id, _today())
+def _plan_of(upload: RosterImport) -> tuple[ParsedRoster, roster_import.ImportPlan]:
+    parsed = _parse(upload.content)
+    return parsed, roster_import.plan_import(parsed, upload.organisation_id, _today())
 
 
-def _preview_page(upload, plan, form: RosterConfirmForm, filename: str, status: int = 200, **extra):
+def _preview_page(upload, parsed, plan, form, filename: str, status: int = 200, **extra):
     form.digest.data = plan.digest()
     form.end.choices = [SelectChoice(e.id, e.name) for e in plan.ends]
     if not form.is_submitted():
-        form.end.data = [e.id for e in plan.ends]
         form.language.data = current_lang()
     return render_template(
         "security_unit/roster_preview.html",
         upload=upload,
+        parsed=parsed,
         plan=plan,
         form=form,
         filename=filename,
+        summary=roster_summary.summary(plan.counts),
+        source=roster_summary.source(parsed.encoding, parsed.delimiter, parsed.sheet),
         message_for=message_for,
         role_labels=ROLE_LABELS,
         extent_labels=EXTENT_LABELS,
@@ -121,40 +129,73 @@ def _preview_page(upload, plan, form: RosterConfirmForm, filename: str, status: 
     ), status
 
 
+def _choices_from_link(form: RosterConfirmForm, plan: roster_import.ImportPlan) -> None:
+    """Preselect what the preview's "keep all" and "end all" links ask for; else end all."""
+    if request.args.get("scope") in roster_summary.SCOPES:
+        form.scope.data = request.args["scope"]
+    keep_all = request.args.get("ends") == "none"
+    form.end.data = [] if keep_all else [e.id for e in plan.ends]
+
+
 @bp.get("/roster/<int:import_id>")
 @unit_required
 def roster_preview(import_id: int):
-    """Show what the import would do, row by row, before anything is written."""
+    """Show what the import would do, row by row, before anything is written; once it is
+    imported, what it did."""
     upload = get_in_org(RosterImport, import_id)
     if upload.applied_at is not None:
-        flash(_("This file has already been imported."), "success")
-        return redirect(url_for("security_unit.roster"))
-    return _preview_page(upload, _plan_of(upload), RosterConfirmForm(), upload.filename)
+        return _result_page(upload)
+    parsed, plan = _plan_of(upload)
+    form = RosterConfirmForm(formdata=None)
+    _choices_from_link(form, plan)
+    return _preview_page(upload, parsed, plan, form, upload.filename)
 
 
 @bp.post("/roster/<int:import_id>")
 @unit_required
 def confirm_roster(import_id: int):
-    """Write the previewed import, all of it or none, once."""
+    """Show what the choices on the preview will do; once confirmed, write it all, once."""
     upload = get_in_org(RosterImport, import_id)
     if upload.applied_at is not None:  # its file is gone with the import
         flash(_("This file has already been imported."), "success")
-        return redirect(url_for("security_unit.roster"))
-    plan = _plan_of(upload)
+        return redirect(url_for("security_unit.roster_preview", import_id=upload.id))
+    parsed, plan = _plan_of(upload)
     form = RosterConfirmForm()
     form.end.choices = [SelectChoice(e.id, e.name) for e in plan.ends]  # to validate against
     if not form.validate_on_submit() or not plan.ok:
-        return _preview_page(upload, plan, form, upload.filename, 400)
+        return _preview_page(upload, parsed, plan, form, upload.filename, 400)
     if form.digest.data != plan.digest():
-        return _preview_page(upload, plan, form, upload.filename, 409, changed=True)
-    ended = {e.id for e in plan.ends}
-    keep = ended - set(form.end.data or [])
-    if not roster_import.claim_upload(upload, {**plan.counts, "ended": len(ended - keep)}):
+        return _preview_page(upload, parsed, plan, form, upload.filename, 409, changed=True)
+    end_ids = set(form.end.data or []) if form.scope.data == roster_summary.WHOLE else set()
+    if form.confirmed.data != "yes":
+        return _confirm_page(upload, plan, form, end_ids)
+    return _import(upload, plan, form, end_ids)
+
+
+def _confirm_page(upload, plan, form: RosterConfirmForm, end_ids: set[int]):
+    counts = roster_import.result_counts(plan, end_ids)
+    return render_template(
+        "security_unit/roster_confirm.html",
+        upload=upload,
+        form=form,
+        counts=counts,
+        summary=roster_summary.summary(counts),
+        scope_label=roster_summary.SCOPES[form.scope.data],
+        ending=[e for e in plan.ends if e.id in end_ids],
+        end_ids=sorted(end_ids),
+        role_labels=ROLE_LABELS,
+    )
+
+
+def _import(upload: RosterImport, plan, form: RosterConfirmForm, end_ids: set[int]):
+    """Write the plan, invite the new officials and record it, in one transaction."""
+    counts = roster_import.result_counts(plan, end_ids)
+    if not roster_import.claim_upload(upload, counts):
         db.session.rollback()
         flash(_("This file has already been imported."), "success")
-        return redirect(url_for("security_unit.roster"))
+        return redirect(url_for("security_unit.roster_preview", import_id=upload.id))
     created = roster_import.apply_plan(
-        plan, upload.organisation_id, keep, _today(), form.language.data
+        plan, upload.organisation_id, end_ids, _today(), form.language.data
     )
     for user in created:
         invite(user, current_user.organisation, form.language.data)
@@ -162,21 +203,16 @@ def confirm_roster(import_id: int):
         "roster.imported",
         upload.organisation_id,
         file=upload.filename,
-        counts={**plan.counts, "ended": len(ended - keep)},
+        scope=form.scope.data,
+        counts=counts,
     )
     db.session.commit()
-    flash(_import_summary(plan, len(ended - keep)), "success")
-    return redirect(url_for("security_unit.roster"))
+    return redirect(url_for("security_unit.roster_preview", import_id=upload.id))
 
 
-def _import_summary(plan: roster_import.ImportPlan, ended: int) -> str:
-    counts = plan.counts
-    return _(
-        "The roster has been imported: %(new)d new officials (invited by e-mail), %(assignments)d"
-        " new assignments, %(changed)d changed, %(unchanged)d unchanged, %(ended)d ended.",
-        new=counts["new_official"],
-        assignments=counts["new_official"] + counts["new_assignment"],
-        changed=counts["changed"],
-        unchanged=counts["unchanged"],
-        ended=ended,
+def _result_page(upload: RosterImport):
+    return render_template(
+        "security_unit/roster_result.html",
+        upload=upload,
+        summary=roster_summary.summary(upload.counts or {}),
     )

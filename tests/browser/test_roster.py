@@ -31,6 +31,18 @@ ROSTER = (
     "Bo;Ek;bo.ek.{lang}@example.se;Kustpartiet;Kommunstyrelsen;Ordförande;Heltid;2027-01-01;\n"
 )
 BROKEN = ROSTER + "Cid;Al;cid.{lang}@example.se;P;KF;Talman;Fritid;15/10/2026;\n"
+WORDS = {
+    "sv": {
+        "confirm": "Bekräfta importen",
+        "import": "Importera förteckningen",
+        "two_new": "2 nya förtroendevalda",
+    },
+    "en": {
+        "confirm": "Confirm the import",
+        "import": "Import the roster",
+        "two_new": "2 new officials",
+    },
+}
 
 
 def sign_in(page, lang: str, user) -> None:
@@ -71,14 +83,20 @@ def test_the_security_unit_imports_the_roster_and_sets_a_requirement(new_page, l
     expect(page.locator("#submit")).to_have_count(0)
     check_page(page)
 
-    # The good file: the preview, then the confirmation.
+    # The good file: the preview, the answer to what it holds, the confirmation, the result.
     page.goto("/security-unit/roster")
     upload(page, ROSTER.format(lang=lang))
     expect(page.get_by_role("rowheader", name="Åsa Öberg")).to_be_visible()
     expect(page.get_by_role("cell", name=f"bo.ek.{lang}@example.se")).to_be_visible()
     check_page(page)
+    page.locator("#scope-0").check()
+    expect(page.locator("#ends")).to_be_visible()
+    check_page(page)
     click_and_wait(page, page.locator("#submit"))
-    expect(page.get_by_role("status")).to_contain_text("2")
+    expect(page.get_by_role("heading", level=1)).to_have_text(WORDS[lang]["confirm"])
+    check_page(page)
+    click_and_wait(page, page.get_by_role("button", name=WORDS[lang]["import"], exact=True))
+    expect(page.get_by_role("status")).to_contain_text(WORDS[lang]["two_new"])
     check_page(page)
 
     # A requirement for this period, with the suggested dates.

@@ -52,7 +52,18 @@ def upload(client, content: bytes, name: str = "ledamoter.csv"):
     return client.post("/security-unit/roster", data=data, content_type="multipart/form-data")
 
 
-def preview_form(client, location: str) -> tuple[str, dict]:
+def hidden_fields(html: str) -> dict[str, list[str]]:
+    """Return the hidden inputs of a page, as a form would send them."""
+    fields: dict[str, list[str]] = {}
+    for tag in re.findall(r"<input ([^>]*)>", html):
+        if 'type="hidden"' in tag:
+            name = re.search(r'name="([^"]*)"', tag).group(1)
+            fields.setdefault(name, []).append(re.search(r'value="([^"]*)"', tag).group(1))
+    return fields
+
+
+def preview_form(client, location: str, scope: str | None = "whole") -> tuple[str, dict]:
+    """Return the preview page and its form's data as sent unchanged, with scope answered."""
     html = client.get(location).get_data(as_text=True)
     digest = re.search(r'id="digest" name="digest" type="hidden" value="([^"]*)"', html)
     ticked = [
@@ -61,15 +72,24 @@ def preview_form(client, location: str) -> tuple[str, dict]:
         if 'name="end"' in tag and " checked" in f" {tag}"
     ]
     data = {"csrf_token": csrf_from(html), "digest": digest.group(1), "end": ticked}
+    if scope is not None:
+        data["scope"] = scope
     return html, {**data, "language": "sv"}
 
 
-def import_file(client, content: bytes, untick: set[int] = frozenset()):
+def confirm(client, location: str, data: dict):
+    """Send the preview's answers, then the confirmation page's form; return its response."""
+    page = client.post(location, data=data)
+    assert page.status_code == 200, page.get_data(as_text=True)
+    return client.post(location, data=hidden_fields(page.get_data(as_text=True)))
+
+
+def import_file(client, content: bytes, untick: set[int] = frozenset(), scope: str = "whole"):
     """Upload, preview and confirm a file; return the confirmation's response."""
     location = upload(client, content).headers["Location"]
-    _, data = preview_form(client, location)
+    _, data = preview_form(client, location, scope)
     data["end"] = [i for i in data["end"] if int(i) not in untick]
-    return client.post(location, data=data)
+    return confirm(client, location, data)
 
 
 def counts(app) -> tuple[int, int, int, int]:
@@ -95,7 +115,8 @@ def test_confirming_writes_all_and_invites_the_new_officials(app, client, unit):
     response = import_file(client, GOOD)
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "3 new officials (invited by e-mail), 4 new assignments" in page
+    assert "<li>3 new officials, invited by e-mail</li>" in page
+    assert "<li>4 new assignments</li>" in page
     with app.app_context():
         asa = db.session.scalar(select(User).where(User.email == "asa.oberg@example.se"))
         assert asa.name == "Åsa Öberg" and asa.organisation_id == unit.organisation_id
@@ -122,7 +143,7 @@ def test_importing_the_same_file_again_changes_nothing(app, client, unit):
     assert html.count(">Unchanged") == 4
     assert "New official" not in html
     _, data = preview_form(client, location)
-    client.post(location, data=data)
+    confirm(client, location, data)
     assert counts(app) == before
 
 
@@ -132,7 +153,7 @@ def test_a_changed_row_is_shown_and_written(app, client, unit):
     location = upload(client, changed).headers["Location"]
     assert "Changed: extent" in client.get(location).get_data(as_text=True)
     _, data = preview_form(client, location)
-    client.post(location, data=data)
+    confirm(client, location, data)
     with app.app_context():
         bo = db.session.scalar(select(User).where(User.email == "bo.ek@example.se"))
         seat = db.session.scalar(select(Assignment).where(Assignment.user_id == bo.id))
@@ -144,11 +165,11 @@ def test_assignments_no_longer_listed_end_today_unless_unticked(app, client, uni
     shorter = (HEADER + "".join(ROWS.splitlines(keepends=True)[:2])).encode()
     location = upload(client, shorter).headers["Location"]
     html, data = preview_form(client, location)
-    assert "Assignments that the file no longer lists" in html
+    assert "2 assignments that the file does not list" in html
     assert len(data["end"]) == 2
     keep = int(data["end"][0])
     data["end"] = data["end"][1:]
-    client.post(location, data=data)
+    confirm(client, location, data)
     today = local_date(utcnow())
     with app.app_context():
         ends = dict(db.session.execute(select(Assignment.id, Assignment.ends_on)).all())
@@ -208,9 +229,9 @@ def test_an_email_of_another_organisation_is_an_error(app, client, unit, create_
 def test_a_second_confirmation_of_the_same_preview_writes_nothing(app, client, unit):
     location = upload(client, GOOD).headers["Location"]
     _, data = preview_form(client, location)
-    assert client.post(location, data=data).status_code == 302
+    assert confirm(client, location, data).status_code == 302
     after_first = counts(app)
-    second = client.post(location, data=data)
+    second = client.post(location, data={**data, "confirmed": "yes"})
     assert second.status_code == 302
     assert "already been imported" in client.get(second.headers["Location"]).get_data(as_text=True)
     assert counts(app) == after_first
@@ -224,7 +245,7 @@ def test_a_roster_changed_since_the_preview_is_shown_again_not_written(
     someone = create_user(org=unit.organisation_id, email="ny@example.se")
     create_assignment(someone)
     before = counts(app)
-    response = client.post(location, data=data)
+    response = client.post(location, data={**data, "confirmed": "yes"})
     assert response.status_code == 409
     assert "The roster changed while you had this page open" in response.get_data(as_text=True)
     assert counts(app) == before
@@ -256,7 +277,7 @@ def test_confirming_without_the_form_token_writes_nothing(app, client, unit):
     _, data = preview_form(client, location)
     before = counts(app)
     data.pop("csrf_token")
-    assert client.post(location, data=data).status_code == 400
+    assert client.post(location, data={**data, "confirmed": "yes"}).status_code == 400
     assert counts(app) == before
 
 
@@ -274,15 +295,15 @@ def test_two_confirmations_at_once_write_once(make_app, migrated, tmp_path):
             session["_user_id"] = f"{unit_id}:0"
     try:
         location = upload(clients[0], GOOD).headers["Location"]
-        forms = [preview_form(client, location)[1] for client in clients]
+        forms = [{**preview_form(client, location)[1], "confirmed": "yes"} for client in clients]
         start, statuses = threading.Barrier(2), []
 
-        def confirm(client, data) -> None:
+        def send(client, data) -> None:
             start.wait()
             statuses.append(client.post(location, data=data).status_code)
 
         threads = [
-            threading.Thread(target=confirm, args=pair) for pair in zip(clients, forms, strict=True)
+            threading.Thread(target=send, args=pair) for pair in zip(clients, forms, strict=True)
         ]
         for thread in threads:
             thread.start()

@@ -31,12 +31,18 @@ POSTS = {
     "/security-unit/roster/<int:import_id>": "/security-unit/roster/1",
     "/security-unit/requirements/new": "/security-unit/requirements/new",
     "/security-unit/requirements/<int:requirement_id>": "/security-unit/requirements/1",
+    "/security-unit/requirements/<int:requirement_id>/delete": (
+        "/security-unit/requirements/1/delete"
+    ),
     "/security-unit/officials/<int:user_id>/edit": "/security-unit/officials/1/edit",
     "/security-unit/officials/<int:user_id>/invite": "/security-unit/officials/1/invite",
     "/security-unit/officials/<int:user_id>/deactivate": "/security-unit/officials/1/deactivate",
     "/security-unit/officials/<int:user_id>/reactivate": "/security-unit/officials/1/reactivate",
     "/security-unit/officials/<int:user_id>/assignments/<int:assignment_id>/end": (
         "/security-unit/officials/1/assignments/1/end"
+    ),
+    "/security-unit/officials/<int:user_id>/assignments/<int:assignment_id>/undo-end": (
+        "/security-unit/officials/1/assignments/1/undo-end"
     ),
     "/security-unit/groups/<int:party_id>/contacts": "/security-unit/groups/1/contacts",
     "/security-unit/groups/<int:party_id>/contacts/<int:user_id>/remove": (

@@ -157,5 +157,6 @@ class RosterImport(db.Model):
     content: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # What the confirmed import did, by fate: {"new_official": 3, "ended": 1, ...}.
+    # What the confirmed import did, by fate, and what the assignments it did not list did:
+    # {"new_official": 3, "new_assignment": 1, ..., "ended": 1, "kept": 0} (roster_summary.py).
     counts: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import time
 from urllib.parse import urlsplit
 
 from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from course_app import security_log
 from course_app.extensions import db, limiter
+
+log = logging.getLogger(__name__)
 
 PAGES = {
     403: "errors/403.html",
@@ -68,6 +73,30 @@ def _csrf_error(error: CSRFError):
     return render_template("errors/csrf.html", typed=_typed_here()), 400
 
 
+# PostgreSQL's "try again" errors: a serialization failure, a deadlock, a lock or statement timeout.
+RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57014"})
+BUSY_SECONDS = 5
+
+
+def is_busy(error: OperationalError) -> bool:
+    """Return True if the database refused for a while only: another request held the lock."""
+    cause = error.orig
+    if isinstance(cause, sqlite3.OperationalError):  # SQLITE_BUSY_SNAPSHOT and the like too
+        return cause.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return getattr(cause, "sqlstate", None) in RETRY_SQLSTATES
+
+
+def _busy_error(error: OperationalError):
+    """Say that nothing was saved because others were saving, and show what was typed."""
+    if not is_busy(error):
+        raise error  # any other database failure is a server error, logged as one
+    db.session.rollback()
+    cause = getattr(error.orig, "sqlite_errorname", None) or getattr(error.orig, "sqlstate", "")
+    log.warning("database busy: %s %s (%s)", request.method, request.endpoint, cause)
+    page = render_template("errors/busy.html", typed=_typed_here())
+    return page, 503, {"Retry-After": str(BUSY_SECONDS)}
+
+
 def _server_error(error: Exception):
     db.session.rollback()
     return render_template("errors/500.html"), 500
@@ -76,5 +105,6 @@ def _server_error(error: Exception):
 def init_app(app: Flask) -> None:
     """Register the error pages."""
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(OperationalError, _busy_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(500, _server_error)

@@ -6,6 +6,8 @@ import functools
 import re
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import current_app, has_request_context, request
 from flask_babel import Babel
@@ -251,6 +253,22 @@ def begin_writes_immediately() -> None:
     """
     if request.method == "POST" and db.engine.dialect.name == "sqlite":
         db.session.connection(execution_options={"sqlite_begin_immediate": True})
+
+
+@contextmanager
+def write_apart() -> Iterator[None]:
+    """Commit what a page that reads has done so far, and write the block in a short transaction.
+
+    For a page (GET) that records it was read: a report exported, a certificate issued or
+    checked. On SQLite a transaction that has read cannot write once another request has saved
+    since its first read ("database is locked" at once, whatever the busy timeout); one that
+    takes the write lock before it reads waits its turn instead, as a POST does.
+    """
+    db.session.commit()
+    if db.engine.dialect.name == "sqlite":
+        db.session.connection(execution_options={"sqlite_begin_immediate": True})
+    yield
+    db.session.commit()
 
 
 def allow_uploads() -> None:

@@ -1,8 +1,10 @@
 """E-mail: queued in the caller's transaction, delivered by `flask mail deliver`.
 
-Messages go out through SMTP in production and to instance/outbox/ in development. Bodies hold
-sign-in links, so neither a body nor a server's reply is ever logged or stored with an error,
-and a body's link tokens are struck out once the message is sent or given up.
+Messages go out through SMTP in production and to instance/outbox/ in development. The worker
+claims a message and commits before it talks to the server, and records the outcome in a short
+transaction of its own: no transaction (on SQLite, the write lock) waits on a mail server.
+Bodies hold sign-in links, so neither a body nor a server's reply is ever logged or stored with
+an error, and a body's link tokens are struck out once the message is sent or given up.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ log = logging.getLogger(__name__)
 
 # The wait after the first, second … failed attempt; the last one repeats.
 BACKOFF = tuple(timedelta(minutes=m) for m in (1, 5, 30, 2 * 60, 6 * 60, 12 * 60, 24 * 60))
+# How long a runner holds a message it is sending: well beyond a send's slowest (each step of
+# the SMTP conversation may take the 30 s timeout), so that no second runner sends it too.
+CLAIM_SECONDS = 10 * 60
 
 
 def build_message(to: str, subject: str, body: str) -> EmailMessage:
@@ -105,12 +110,19 @@ def deliver_pending(limit: int = 100) -> DeliveryReport:
     return report
 
 
+def _begin_writing() -> None:
+    """Begin a transaction that writes; on SQLite, with the write lock taken first.
+
+    A second runner then waits for the first rather than reading the same row. PostgreSQL locks
+    just the row (FOR UPDATE SKIP LOCKED).
+    """
+    if not db.session().in_transaction():
+        db.session.connection(execution_options={"sqlite_begin_immediate": True})
+
+
 def _due_message() -> OutgoingMail | None:
     """Lock and return the oldest due unsent message; another runner skips it until we commit."""
-    if not db.session().in_transaction():
-        # On SQLite this takes the write lock now, so a second runner waits rather than
-        # reading the same row; PostgreSQL locks just the row (FOR UPDATE SKIP LOCKED).
-        db.session.connection(execution_options={"sqlite_begin_immediate": True})
+    _begin_writing()
     statement = (
         select(OutgoingMail)
         .where(
@@ -125,36 +137,67 @@ def _due_message() -> OutgoingMail | None:
     return db.session.scalars(statement).first()
 
 
-def _deliver_next() -> str | None:
-    """Send the next due message and commit what happened; return the outcome, None if idle."""
+def _claim() -> tuple[int, str, str, str] | None:
+    """Claim the next due message for CLAIM_SECONDS and commit; return its id, to, subject, body.
+
+    No transaction is open while the mail server is talked to: on SQLite it would hold the
+    write lock, and every save in the app would wait for a slow server. Should this runner stop
+    before it records the outcome, the message is due again once the claim runs out.
+    """
     mail = _due_message()
     if mail is None:
         db.session.commit()  # ends the transaction (and SQLite's lock) without undoing the caller's
         return None
-    try:
-        _send(build_message(mail.to_address, mail.subject, mail.body))
-    except Exception as exc:  # any failure is recorded, so one bad message cannot stall the queue
-        outcome = _record_failure(mail, exc)
-    else:
-        mail.sent_at = utcnow()
-        mail.last_error = None
-        outcome = "sent"
-    if outcome != "retrying":
-        # Sent or given up, the message is kept a few days as a record; its sign-in links must
-        # not keep working from the database (a backup, a reader of the table).
-        mail.body = redact(mail.body)
-    mail_id, attempts, error = mail.id, mail.attempts, mail.last_error
+    mail.next_attempt_at = utcnow() + timedelta(seconds=CLAIM_SECONDS)
+    claimed = (mail.id, mail.to_address, mail.subject, mail.body)
     db.session.commit()
+    return claimed
+
+
+def _deliver_next() -> str | None:
+    """Send the next due message and commit what happened; return the outcome, None if idle."""
+    claimed = _claim()
+    if claimed is None:
+        return None
+    mail_id, *fields = claimed
+    error = None
+    try:
+        _send(build_message(*fields))
+    except Exception as exc:  # any failure is recorded, so one bad message cannot stall the queue
+        error = exc
+    outcome, attempts, last_error = _record(mail_id, error)
     log.log(
         logging.INFO if outcome == "sent" else logging.WARNING,
         "mail delivery id=%s attempts=%s outcome=%s error=%s",
         mail_id,
         attempts,
         outcome,
-        error or "-",
+        last_error or "-",
         extra={"mail_id": mail_id, "attempts": attempts, "outcome": outcome},
     )
     return outcome
+
+
+def _record(mail_id: int, error: Exception | None) -> tuple[str, int, str | None]:
+    """Record a message's outcome in a short transaction; return it, the attempts and error."""
+    _begin_writing()
+    mail = db.session.get(OutgoingMail, mail_id, populate_existing=True)
+    if mail is None:  # its recipient deleted their account meanwhile, and their mail with it
+        db.session.commit()
+        return ("sent" if error is None else "failed"), 0, None
+    if error is None:
+        mail.sent_at = utcnow()
+        mail.last_error = None
+        outcome = "sent"
+    else:
+        outcome = _record_failure(mail, error)
+    if outcome != "retrying":
+        # Sent or given up, the message is kept a few days as a record; its sign-in links must
+        # not keep working from the database (a backup, a reader of the table).
+        mail.body = redact(mail.body)
+    attempts, last_error = mail.attempts, mail.last_error
+    db.session.commit()
+    return outcome, attempts, last_error
 
 
 def _record_failure(mail: OutgoingMail, exc: Exception) -> str:

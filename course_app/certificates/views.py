@@ -23,7 +23,7 @@ from flask_login import current_user, login_required
 
 from course_app.certificates import service
 from course_app.certificates.pdf import MissingGlyphs, render_pdf
-from course_app.extensions import db
+from course_app.extensions import write_apart
 from course_app.i18n import format_day
 from course_app.learn.services import current_catalog, current_lang
 from course_app.models import Certificate
@@ -65,8 +65,8 @@ def _mine(year: int) -> Certificate:
         completed = service.completed_periods(current_user).get(year)
         if completed is None:
             abort(404)
-        certificate = service.issue(current_user, completed)
-        db.session.commit()
+        with write_apart():
+            certificate = service.issue(current_user, completed)
     return certificate
 
 

@@ -12,7 +12,7 @@ from wtforms.validators import Length
 from course_app import audit
 from course_app.certificates.service import normalise_code
 from course_app.certificates.views import module_rows
-from course_app.extensions import db
+from course_app.extensions import db, write_apart
 from course_app.forms import Form
 from course_app.models import Certificate
 from course_app.security_unit.blueprint import bp, unit_required
@@ -42,13 +42,13 @@ def look_up_certificate():
                     Certificate.organisation_id == current_user.organisation_id,
                 )
             )
-        audit.record(
-            "certificate.looked_up",
-            current_user.organisation_id,
-            subject_id=found.user_id if found else None,
-            found=found is not None,
-        )
-        db.session.commit()
+        with write_apart():
+            audit.record(
+                "certificate.looked_up",
+                current_user.organisation_id,
+                subject_id=found.user_id if found else None,
+                found=found is not None,
+            )
     return render_template(
         "security_unit/certificates.html",
         form=form,

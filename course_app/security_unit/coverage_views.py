@@ -14,7 +14,7 @@ from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
 from course_app import audit
-from course_app.extensions import db
+from course_app.extensions import db, write_apart
 from course_app.forms import Form
 from course_app.learn.services import current_catalog
 from course_app.models import ReminderSent, Requirement
@@ -165,13 +165,13 @@ def _filter_lines(list_form: ListForm) -> list[str]:
 
 
 def _on_record(report, export: str | None = None) -> None:
-    """Put a view or an export of the report on record; committed here (a GET writes nothing)."""
+    """Put a view or an export of the report on record, in a short transaction of its own."""
     details = {"period": report.election_year, "as_of": report.as_of.isoformat()} if report else {}
-    if export:
-        audit.record("report.exported", current_user.organisation_id, format=export, **details)
-    else:
-        audit.record("report.viewed", current_user.organisation_id, **details)
-    db.session.commit()
+    with write_apart():
+        if export:
+            audit.record("report.exported", current_user.organisation_id, format=export, **details)
+        else:
+            audit.record("report.viewed", current_user.organisation_id, **details)
 
 
 def _reminders(report) -> list[tuple[str, int, object]]:

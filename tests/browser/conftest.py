@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 from flask import Flask, abort
 from playwright.sync_api import Browser, Page, sync_playwright
+from psycopg.errors import LockNotAvailable
+from sqlalchemy.exc import OperationalError
 from werkzeug.serving import make_server
 
 from course_app import create_app
 from course_app.auth import services
-from course_app.extensions import db
+from course_app.extensions import csrf, db
 from course_app.models import Organisation, Permission
 from tests.browser.helpers import ERRORS, SCRIPTLESS, watch, watch_without_javascript
 from tests.conftest import TEST_PASSWORD, make_config
@@ -129,6 +131,12 @@ def live_server(migrated, tmp_path_factory) -> Iterator[LiveServer]:
         if code == 500:
             raise RuntimeError("a deliberate failure for the error page")
         abort(code)
+
+    @app.post("/test-error/busy")
+    @csrf.exempt
+    def test_busy():
+        """Fail as a save does when others have held the database too long (the typed text)."""
+        raise OperationalError("UPDATE …", {}, LockNotAvailable())
 
     app.config["PROPAGATE_EXCEPTIONS"] = False
     server = make_server("127.0.0.1", 0, _sent_from_memory(app), threaded=True)

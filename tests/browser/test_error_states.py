@@ -26,12 +26,14 @@ WORDS = {
         "expired": "Formuläret har slutat gälla",
         "stale": "inget är sparat än",
         "error": "Fel:",
+        "busy": "Inget sparades: tjänsten var upptagen",
     },
     "en": {
         "problem": "There is a problem",
         "expired": "The form has expired",
         "stale": "nothing was saved",
         "error": "Error:",
+        "busy": "Nothing was saved: the service was busy",
     },
 }
 
@@ -89,3 +91,21 @@ def test_stale_step_form_keeps_the_note(new_page, official, lang):
     click_and_wait(page, page.get_by_role("button", name=UI[lang]["save"], exact=True))
     page.reload()
     expect(page.locator("textarea").first).to_have_value(note)
+
+
+@LANGS
+def test_a_save_refused_while_the_database_is_busy_shows_the_note(new_page, official, lang):
+    page = new_page(locale=START_LOCALE[lang])
+    page.goto("/sign-in")
+    switch_language(page, lang)
+    sign_in_with_password(page, lang, official)
+    page.goto(f"{MODULE_URL}/steps/3")
+    note = "Riskanalys före mötet" if lang == "sv" else "Risk analysis before the meeting"
+    page.locator("textarea").first.fill(note)
+    # The form goes where the server answers as it does when a save waited too long for others.
+    page.eval_on_selector("form:has(textarea)", "form => form.action = '/test-error/busy'")
+    allow_http_error(page, 503)
+    click_and_wait(page, page.get_by_role("button", name=UI[lang]["save"], exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text(WORDS[lang]["busy"])
+    expect(page.locator("main textarea[readonly]")).to_have_value(note)
+    check_page(page)

@@ -49,7 +49,7 @@ def _purges(now) -> dict[str, tuple]:
             LinkRequest,
             LinkRequest.created_at < now - timedelta(days=LINK_REQUEST_DAYS),
         ),
-        # A confirmed import's file is dropped at the confirmation (roster_import.claim_upload).
+        # A confirmed import's file is dropped at the confirmation (roster_apply.claim_upload).
         "roster files never imported": (
             RosterImport,
             and_(

@@ -2,7 +2,7 @@
 
 The plan is computed from the file and the organisation's roster as it is now; the preview
 shows it and carries its digest, and the confirmation writes only if the plan computed then
-has the same digest. Writes flush; the view commits once.
+has the same digest (roster_apply.py writes it).
 """
 
 from __future__ import annotations
@@ -13,22 +13,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from course_app.auth.services import create_user
 from course_app.extensions import db
 from course_app.models import (
     Assignment,
     AssignmentRole,
     Body,
     BodyKind,
-    Organisation,
     Party,
     Permission,
-    RosterImport,
     User,
 )
-from course_app.models.base import utcnow
 from course_app.security_unit.roster_csv import ParsedRoster, Problem, RosterRow
 
 NEW_OFFICIAL = "new_official"
@@ -38,13 +34,14 @@ UNCHANGED = "unchanged"
 FATES = (NEW_OFFICIAL, NEW_ASSIGNMENT, CHANGED, UNCHANGED)
 
 
-def _key(text: str | None) -> str:
+def name_key(text: str | None) -> str:
+    """Return a party's or body's name as compared: single-spaced, case-folded."""
     return " ".join((text or "").split()).casefold()
 
 
 def seat_key(email: str, body: str | None, role: AssignmentRole) -> tuple[str, str, str]:
     """Return what identifies one seat: the official, the body and the role."""
-    return (email, _key(body), role.value)
+    return (email, name_key(body), role.value)
 
 
 def guess_body_kind(name: str) -> BodyKind:
@@ -147,7 +144,7 @@ def _load_existing(organisation_id: int) -> list[Existing]:
     ]
 
 
-def _users_by_email(emails: Iterable[str]) -> dict[str, User]:
+def users_by_email(emails: Iterable[str]) -> dict[str, User]:
     emails = sorted(set(emails))
     if not emails:
         return {}
@@ -156,12 +153,12 @@ def _users_by_email(emails: Iterable[str]) -> dict[str, User]:
 
 def _names(organisation_id: int, model) -> dict[str, str]:
     stmt = select(model.name).where(model.organisation_id == organisation_id)
-    return {_key(name): name for name in db.session.scalars(stmt)}
+    return {name_key(name): name for name in db.session.scalars(stmt)}
 
 
 def plan_import(parsed: ParsedRoster, organisation_id: int, today: date) -> ImportPlan:
     """Return what importing the parsed file into the organisation would do, in four queries."""
-    users = _users_by_email(row.email for row in parsed.rows)
+    users = users_by_email(row.email for row in parsed.rows)
     existing = _load_existing(organisation_id)
     parties = _names(organisation_id, Party)
     bodies = _names(organisation_id, Body)
@@ -172,7 +169,7 @@ def _changes(row: RosterRow, old: Existing) -> tuple[str, ...]:
     changes = []
     if row.full_name != old.name:
         changes.append("name")
-    if _key(row.party) != _key(old.party):
+    if name_key(row.party) != name_key(old.party):
         changes.append("party")
     if row.extent.value != old.extent:
         changes.append("extent")
@@ -239,8 +236,8 @@ def _new_names(names: Iterable[str | None], known: dict[str, str]) -> tuple[str,
     """Return the names not known yet, once each however they are spelt, sorted."""
     found: dict[str, str] = {}
     for name in names:
-        if name and _key(name) not in known:
-            found.setdefault(_key(name), name)
+        if name and name_key(name) not in known:
+            found.setdefault(name_key(name), name)
     return tuple(sorted(found.values()))
 
 
@@ -257,122 +254,3 @@ def _row_plan(
     changes = _changes(row, old)
     fate = CHANGED if changes else UNCHANGED
     return RowPlan(row, fate, changes, old.id, deactivated=not user.active)
-
-
-@dataclass
-class _Lookup:
-    """Parties and bodies of the organisation by normalised name, created when missing."""
-
-    organisation_id: int
-    parties: dict[str, Party]
-    bodies: dict[str, Body]
-
-    @classmethod
-    def load(cls, organisation_id: int) -> _Lookup:
-        def by_name(model) -> dict:
-            stmt = select(model).where(model.organisation_id == organisation_id)
-            return {_key(m.name): m for m in db.session.scalars(stmt)}
-
-        return cls(organisation_id, by_name(Party), by_name(Body))
-
-    def party(self, name: str | None) -> Party | None:
-        if not name:
-            return None
-        if _key(name) not in self.parties:
-            self.parties[_key(name)] = Party(organisation_id=self.organisation_id, name=name)
-            db.session.add(self.parties[_key(name)])
-        return self.parties[_key(name)]
-
-    def body(self, name: str | None) -> Body | None:
-        if not name:
-            return None
-        if _key(name) not in self.bodies:
-            body = Body(organisation_id=self.organisation_id, name=name, kind=guess_body_kind(name))
-            self.bodies[_key(name)] = body
-            db.session.add(body)
-        return self.bodies[_key(name)]
-
-
-def result_counts(plan: ImportPlan, end_ids: set[int]) -> dict[str, int]:
-    """Return the counts stored with the import: the rows' fates, and what the unlisted do."""
-    ended = sum(e.id in end_ids for e in plan.ends)
-    return {**plan.counts, "ended": ended, "kept": len(plan.ends) - ended}
-
-
-def apply_plan(
-    plan: ImportPlan,
-    organisation_id: int,
-    end_ids: set[int],
-    today: date,
-    default_locale: str,
-) -> list[User]:
-    """Write the plan: officials, parties, bodies and assignments; end the seats named.
-
-    end_ids are the ids of the plan's unlisted assignments to end today: none unless the file
-    is the whole roster, and then those the user did not keep. Return the new officials, to be
-    invited once the caller has committed. Flushes, never commits.
-    """
-    lookup = _Lookup.load(organisation_id)
-    org_users = _users_by_email(p.row.email for p in plan.rows)
-    created: list[User] = []
-    organisation = db.session.get(Organisation, organisation_id)
-    for item in plan.rows:
-        row = item.row
-        user = org_users.get(row.email)
-        if user is None:
-            user = create_user(organisation, row.email, [Permission.OFFICIAL], name=row.full_name)
-            user.locale = row.language or default_locale
-            org_users[row.email] = user
-            created.append(user)
-        elif "name" in item.changes:
-            user.name = row.full_name
-        _write_assignment(item, user, lookup, organisation_id)
-    for ended in plan.ends:
-        if ended.id in end_ids:
-            db.session.get(Assignment, ended.id).end(today)
-    db.session.flush()
-    return created
-
-
-def _write_assignment(item: RowPlan, user: User, lookup: _Lookup, organisation_id: int) -> None:
-    row = item.row
-    if item.fate == UNCHANGED:
-        return
-    seat = db.session.get(Assignment, item.assignment_id) if item.assignment_id else None
-    if seat is None:
-        seat = Assignment(organisation_id=organisation_id, user_id=user.id, role=row.role)
-        db.session.add(seat)
-    seat.body = lookup.body(row.body)
-    seat.party = lookup.party(row.party)
-    seat.extent = row.extent
-    seat.starts_on = row.starts_on
-    seat.ends_on = row.ends_on
-
-
-def store_upload(organisation_id: int, user_id: int, filename: str, content: bytes) -> RosterImport:
-    """Keep an uploaded file for its preview: until it is confirmed, or a day (maintenance.py)."""
-    upload = RosterImport(
-        organisation_id=organisation_id,
-        uploaded_by_id=user_id,
-        filename=filename[:200] or "roster.csv",
-        content=content,
-        counts={},
-    )
-    db.session.add(upload)
-    db.session.flush()
-    return upload
-
-
-def claim_upload(upload: RosterImport, counts: dict[str, int]) -> bool:
-    """Mark the upload as applied and drop the file; return False if another confirmation won.
-
-    The file (names, addresses, parties) has served its preview: what the import did stays in
-    the counts here and in the audit log, with the file's name.
-    """
-    claimed = db.session.execute(
-        update(RosterImport)
-        .where(RosterImport.id == upload.id, RosterImport.applied_at.is_(None))
-        .values(applied_at=utcnow(), counts=counts, content=None)
-        .execution_options(synchronize_session=False)
-    )
-    return claimed.rowcount == 1

@@ -15,7 +15,7 @@ from course_app.extensions import db
 from course_app.i18n import current_lang
 from course_app.models import RosterImport
 from course_app.models.base import utcnow
-from course_app.security_unit import roster_import, roster_summary
+from course_app.security_unit import roster_apply, roster_import, roster_summary
 from course_app.security_unit.blueprint import bp, unit_required
 from course_app.security_unit.invitations import invite
 from course_app.security_unit.labels import EXTENT_LABELS, ROLE_LABELS
@@ -90,7 +90,7 @@ def upload_roster():
     if not plan.ok:
         filename = form.roster.data.filename
         return _preview_page(None, parsed, plan, RosterConfirmForm(), filename, 400)
-    upload = roster_import.store_upload(
+    upload = roster_apply.store_upload(
         current_user.organisation_id, current_user.id, form.roster.data.filename or "", content
     )
     db.session.commit()
@@ -173,7 +173,7 @@ def confirm_roster(import_id: int):
 
 
 def _confirm_page(upload, plan, form: RosterConfirmForm, end_ids: set[int]):
-    counts = roster_import.result_counts(plan, end_ids)
+    counts = roster_apply.result_counts(plan, end_ids)
     return render_template(
         "security_unit/roster_confirm.html",
         upload=upload,
@@ -189,12 +189,12 @@ def _confirm_page(upload, plan, form: RosterConfirmForm, end_ids: set[int]):
 
 def _import(upload: RosterImport, plan, form: RosterConfirmForm, end_ids: set[int]):
     """Write the plan, invite the new officials and record it, in one transaction."""
-    counts = roster_import.result_counts(plan, end_ids)
-    if not roster_import.claim_upload(upload, counts):
+    counts = roster_apply.result_counts(plan, end_ids)
+    if not roster_apply.claim_upload(upload, counts):
         db.session.rollback()
         flash(_("This file has already been imported."), "success")
         return redirect(url_for("security_unit.roster_preview", import_id=upload.id))
-    created = roster_import.apply_plan(
+    created = roster_apply.apply_plan(
         plan, upload.organisation_id, end_ids, _today(), form.language.data
     )
     for user in created:

@@ -180,7 +180,6 @@ def _confirm_page(upload, plan, form: RosterConfirmForm, end_ids: set[int]):
         form=form,
         counts=counts,
         summary=roster_summary.summary(counts),
-        scope_label=roster_summary.SCOPES[form.scope.data],
         ending=[e for e in plan.ends if e.id in end_ids],
         end_ids=sorted(end_ids),
         role_labels=ROLE_LABELS,

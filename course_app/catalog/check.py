@@ -54,6 +54,11 @@ def check_content(content_dir: Path | None, quiz_dir: Path | None, publish: bool
             f"{lang} {'+'.join(str(s.text(lang).minutes) for s in module.steps)} min"
             for lang in DEFAULTS["LANGUAGES"]
         )
-        check = f"check of {len(module.quiz.questions)} questions" if module.quiz else "no check"
+        quiz = module.quiz
+        check = (
+            f"check of {quiz.asked_count} questions from a pool of {len(quiz.questions)}"
+            if quiz
+            else "no check"
+        )
         click.echo(f"{module.id}: 3 steps ({minutes}), {check}")
     click.echo(f"OK: {len(catalog.modules)} modules, no problems found.")

@@ -15,11 +15,12 @@ from course_app.catalog.quiz import DEFAULT_PASS_MARK, Option, Question, Quiz
 from course_app.catalog.schema import Problem, check_mapping
 from course_app.catalog.yamlsource import error_line, load_yaml
 
-QUIZ_KEYS = {"module": str, "pass_mark": int, "questions": list}
+QUIZ_KEYS = {"module": str, "pass_mark": int, "ask": int, "questions": list}
 QUESTION_KEYS = {"id": str, "type": str, "step": str, "text": dict, "options": list}
 OPTION_KEYS = {"id": str, "text": dict, "feedback": dict, "correct": bool}
 QUESTION_TYPES = ("single", "multiple")
-QUESTIONS = (5, 8)
+# How many questions an attempt asks; the pool holds at least one and a half times as many.
+ASK = (5, 8)
 OPTIONS = (2, 6)
 
 
@@ -68,12 +69,12 @@ class _Reader:
 
     def question(self, data, number: int, line: int) -> Question | None:
         where = f"question {number}: "
-        if not check_mapping(self.path, data, QUESTION_KEYS, self.problems, ("step",), where, line):
+        if not check_mapping(self.path, data, QUESTION_KEYS, self.problems, (), where, line):
             self.ok = False
             return None
         where = f"question '{data['id']}': "
-        step = data.get("step")
-        if step is not None and self.module_steps is not None and step not in self.module_steps:
+        step = data["step"]
+        if self.module_steps is not None and step not in self.module_steps:
             self.report(data.line_of("step"), f"{where}the module has no step '{step}'")
         line = data.line_of("options")
         options = [self.option(o, where, n, line) for n, o in enumerate(data["options"], start=1)]
@@ -83,7 +84,7 @@ class _Reader:
             return None
         text = MappingProxyType(self.translated(data, "text", where))
         multiple = data["type"] == "multiple"
-        return Question(data["id"], multiple, text, tuple(options), data.get("step"))
+        return Question(data["id"], multiple, text, tuple(options), step)
 
     def _answer_key(self, data, options: list[Option], where: str) -> bool:
         line = data.line_of("options")
@@ -110,18 +111,36 @@ class _Reader:
         pass_mark = data.get("pass_mark", DEFAULT_PASS_MARK)
         if not 1 <= pass_mark <= 100:
             self.report(data.line_of("pass_mark"), "'pass_mark' must be a percentage from 1 to 100")
+        low, high = ASK
+        if not low <= data["ask"] <= high:
+            self.report(
+                data.line_of("ask"), f"a check asks {low} to {high} questions, not {data['ask']}"
+            )
         line = data.line_of("questions")
         questions = [self.question(q, n, line) for n, q in enumerate(data["questions"], start=1)]
-        low, high = QUESTIONS
-        if not low <= len(questions) <= high:
-            message = f"a knowledge check has {low} to {high} questions, not {len(questions)}"
-            self.report(data.line_of("questions"), message)
         ids = [q.id for q in questions if q is not None]
         for dup in sorted({i for i in ids if ids.count(i) > 1}):
-            self.report(data.line_of("questions"), f"the question id '{dup}' is used twice")
+            self.report(line, f"the question id '{dup}' is used twice")
         if not self.ok or None in questions:
             return None
-        return Quiz(data["module"], version, pass_mark, tuple(questions))
+        quiz = Quiz(data["module"], version, pass_mark, tuple(questions), data["ask"])
+        self._pool(quiz, line)
+        return quiz if self.ok else None
+
+    def _pool(self, quiz: Quiz, line: int) -> None:
+        """Check that every draw asks about every step and that two draws can differ."""
+        pool, asked = len(quiz.questions), quiz.asked_count
+        need = (asked * 3 + 1) // 2
+        if pool < need:
+            message = f"the pool holds {pool} questions, but a check that asks {asked} needs"
+            self.report(line, f"{message} at least {need} (one and a half times as many)")
+        taught = {q.step_id for q in quiz.questions}
+        for step in sorted((self.module_steps or frozenset()) - taught):
+            self.report(line, f"the step '{step}' has no question: every draw asks about each step")
+        for step, count in quiz.quotas().items():
+            if sum(q.step_id == step for q in quiz.questions) <= count:
+                message = f"the step '{step}' has no more questions than every draw asks ({count})"
+                self.report(line, f"{message}: add one, so that two draws can differ")
 
 
 def load_quiz(

@@ -25,6 +25,7 @@ from werkzeug.serving import make_server
 from course_app import create_app
 from course_app.auth import services
 from course_app.extensions import db
+from course_app.learn.check_draw import read_draw
 from course_app.models import (
     Assignment,
     AssignmentRole,
@@ -239,15 +240,22 @@ def test_four_officials_saving_at_once_each_keep_their_own(served):
         assert (ticks, notes[0]) in sent[user_id]
 
 
-def _check_payloads(served: Served, html: str, count: int) -> list[list[tuple[str, str]]]:
-    """Return count answered check forms, each with its own form token."""
-    return [_right_answers(served, html) for _ in range(count)]
+def _check_payloads(served: Served, browser, count: int) -> list[list[tuple[str, str]]]:
+    """Return count answered check forms, each from a page of its own and so its own draw."""
+    return [_right_answers(served, browser.get(CHECK)) for _ in range(count)]
+
+
+def _token_of(served: Served, payload: list[tuple[str, str]]) -> str:
+    """Return the attempt token signed into a check form's draw."""
+    quiz = served.app.extensions["catalog"].module(MODULE).quiz
+    with served.app.test_request_context():
+        return read_draw(dict(payload)["draw"], quiz).token
 
 
 def test_twenty_check_submissions_at_once_are_each_stored_exactly_once(served):
     user_id = _official(served, "prov@example.se")
     browser = Browser(served, user_id)
-    payloads = _check_payloads(served, browser.get(CHECK), WRITERS)
+    payloads = _check_payloads(served, browser, WRITERS)
 
     statuses = _all_at_once([lambda p=p: browser.post(CHECK, p) for p in payloads])
     # The same forms sent again (a double submit) store nothing new.
@@ -257,15 +265,14 @@ def test_twenty_check_submissions_at_once_are_each_stored_exactly_once(served):
     assert again == [302] * 5
     with served.app.app_context():
         tokens = db.session.scalars(select(QuizAttempt.token).where(_of(QuizAttempt, user_id)))
-        assert sorted(tokens) == sorted(dict(p)["token"] for p in payloads)
+        assert sorted(tokens) == sorted(_token_of(served, p) for p in payloads)
 
 
 def _right_answers(served: Served, html: str) -> list[tuple[str, str]]:
-    """Return a check form answered correctly."""
+    """Return the check form on the page answered correctly (the form reads the drawn questions)."""
     quiz = served.app.extensions["catalog"].module(MODULE).quiz
-    version = re.search(r'name="version" type="hidden" value="([^"]*)"', html).group(1)
-    fields = [("csrf_token", csrf_from(html)), ("version", version)]
-    fields.append(("token", secrets.token_urlsafe(24)))
+    draw = re.search(r'name="draw" type="hidden" value="([^"]*)"', html).group(1)
+    fields = [("csrf_token", csrf_from(html)), ("draw", draw)]
     for question in quiz.questions:
         fields += [(f"q-{question.id}", option) for option in sorted(question.correct_ids)]
     return fields

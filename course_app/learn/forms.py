@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import random
+from collections.abc import Sequence
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -18,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from course_app.catalog import Quiz, StepText
+from course_app.catalog import Question, StepText
 from course_app.forms import Form
 
 
@@ -87,10 +88,9 @@ class DeleteNotesForm(Form):
 
 
 class CheckForm(Form):
-    """A knowledge check: one field per question, plus what stops a stale or repeated submit."""
+    """A knowledge check: one field per drawn question, and the signed draw they came from."""
 
-    token = HiddenField()
-    version = HiddenField()
+    draw = HiddenField()
     submit = SubmitField(_l("Send my answers"))
     question_names: list[str] = []
 
@@ -108,14 +108,14 @@ class CheckForm(Form):
         return chosen
 
 
-def check_form(quiz: Quiz, lang: str, **kwargs) -> CheckForm:
-    """Build the form for a knowledge check in lang."""
+def check_form(questions: Sequence[Question], lang: str, **kwargs) -> CheckForm:
+    """Build the form for the drawn questions of a knowledge check, in lang."""
 
     class _CheckForm(CheckForm):
         pass
 
     names = []
-    for number, question in enumerate(quiz.questions, start=1):
+    for number, question in enumerate(questions, start=1):
         message = _l("Answer question %(number)d", number=number)
         kind = ChecklistField if question.multiple else RadioField
         choices = [SelectChoice(o.id, o.text(lang)) for o in question.options]
@@ -126,12 +126,12 @@ def check_form(quiz: Quiz, lang: str, **kwargs) -> CheckForm:
     return _CheckForm(**kwargs)
 
 
-def order_options(form: CheckForm, quiz: Quiz, lang: str) -> None:
-    """Order each question's options by the form's token, so the right one is not always first.
+def order_options(form: CheckForm, questions: Sequence[Question], lang: str, token: str) -> None:
+    """Order each question's options by the draw's token, so the right one is not always first.
 
     The same form shown again (after an error or a stale submit) keeps its order.
     """
-    for question in quiz.questions:
+    for question in questions:
         options = list(question.options)
-        random.Random(f"{form.token.data}:{question.id}").shuffle(options)
+        random.Random(f"{token}:{question.id}").shuffle(options)
         form[f"q-{question.id}"].choices = [SelectChoice(o.id, o.text(lang)) for o in options]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import wraps
@@ -12,7 +12,7 @@ from functools import wraps
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from course_app.catalog import Module, Quiz, Score, Step
+from course_app.catalog import Module, Question, Quiz, Score, Step
 from course_app.extensions import db
 from course_app.learn.saved import Saved, read_saved
 from course_app.models import (
@@ -68,7 +68,11 @@ class ModuleState:
 
 @dataclass(frozen=True)
 class Attempt(Score):
-    """One knowledge-check attempt: its score, the chosen options, when, and on which version."""
+    """One knowledge-check attempt: its score, the chosen options, when, and on which version.
+
+    answers has a key for every question the attempt asked (each one must be answered): the
+    questions drawn for it from the check's pool.
+    """
 
     answers: dict[str, frozenset[str]]
     submitted_at: datetime
@@ -104,9 +108,14 @@ class Attempt(Score):
         return cls.from_stored(data["answers"], *parts)
 
     @classmethod
-    def scored(cls, quiz: Quiz, answers: dict[str, frozenset[str]]) -> Attempt:
-        """Score answers against quiz, now."""
-        score = quiz.score(answers)
+    def scored(
+        cls,
+        quiz: Quiz,
+        answers: dict[str, frozenset[str]],
+        asked: Sequence[Question] | None = None,
+    ) -> Attempt:
+        """Score answers to the asked questions (default the whole pool) against quiz, now."""
+        score = quiz.score(answers, asked)
         return cls(score.correct, score.total, score.passed, answers, utcnow(), quiz.version)
 
 
@@ -177,15 +186,20 @@ class UserProgress:
         return stmt
 
     def _saved(
-        self, module_id: str | None = None, step_id: str | None = None, contacts: bool = False
+        self,
+        module_id: str | None = None,
+        step_id: str | None = None,
+        contacts: bool = False,
+        asked: bool = False,
     ) -> Saved:
         """Return the saved rows, read once per request until the next write."""
-        if self._read is None or not self._read.covers(module_id, step_id, contacts):
+        if self._read is None or not self._read.covers(module_id, step_id, contacts, asked):
             org_id = self._required_from
             day = local_date(utcnow()) if contacts or org_id is not None else None
             requirements_of = (org_id, day) if org_id is not None else None
+            contacts_on = day if contacts else None
             self._read = read_saved(
-                self.user_id, module_id, step_id, day if contacts else None, requirements_of
+                self.user_id, module_id, step_id, contacts_on, requirements_of, asked
             )
             if org_id is not None:
                 self._set_required(required_from_rows(self._read.requirement_rows, day))
@@ -199,6 +213,14 @@ class UserProgress:
     def discussed(self, module: Module) -> list:
         """Return the days the learner's party group discussed the module with them."""
         return list(self._saved(module.id).discussed)
+
+    def asked_last(self, module: Module) -> frozenset[str]:
+        """Return the questions of the latest attempt at the module's check (read with its rows)."""
+        return self._saved(module.id, asked=True).asked or frozenset()
+
+    def draw_guard(self, module: Module) -> str:
+        """Return "": the database keeps every attempt's token, so no draw is ever scored twice."""
+        return ""
 
     def party_contacts(self, module: Module, step: Step) -> list:
         """Return the security contacts of the learner's party groups today."""
@@ -453,6 +475,16 @@ class GuestProgress:
         """Return the guest's latest attempt, if any: a guest's history is not kept."""
         last = self._entry(module).get("last")
         return [Attempt.from_session(last)] if last else []
+
+    def asked_last(self, module: Module) -> frozenset[str]:
+        """Return the questions of the guest's latest attempt at the module's check."""
+        return frozenset((self._entry(module).get("last") or {}).get("answers", {}))
+
+    def draw_guard(self, module: Module) -> str:
+        """Return the token of the guest's latest attempt, which a sent draw must follow."""
+        # The session keeps no earlier token, so a form drawn before the latest attempt would
+        # otherwise be scored again, its answers corrected by what that attempt showed.
+        return (self._entry(module).get("last") or {}).get("token", "")
 
     def record_attempt(
         self, module: Module, token: str, attempt: Attempt, state: ModuleState

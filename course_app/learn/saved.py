@@ -7,6 +7,7 @@ that are folded here into plain data; learn/progress.py turns that into module s
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Text,
     bindparam,
     cast,
+    func,
     literal,
     literal_column,
     null,
@@ -39,7 +41,7 @@ from course_app.models import (
 from course_app.training.sql import requirement_rows
 
 STEP, COMPLETION, PASS, TICK, NOTE = "step", "completion", "pass", "tick", "note"
-DISCUSSED, CONTACT, REQUIRED = "discussed", "contact", "required"
+DISCUSSED, CONTACT, REQUIRED, ASKED = "discussed", "contact", "required", "asked"
 
 
 @dataclass(frozen=True)
@@ -68,14 +70,20 @@ class Saved:
     party_contacts: list[PartyContact] | None = None  # None: not asked for
     # (requirement id, seat, fields) of training.requirement_rows; None: not asked for.
     requirement_rows: list[tuple[str, str, str]] | None = None
+    # The questions of the latest knowledge-check attempt (one module only); None: not asked for.
+    asked: frozenset[str] | None = None
 
     def covers(
-        self, module_id: str | None, step_id: str | None = None, contacts: bool = False
+        self,
+        module_id: str | None,
+        step_id: str | None = None,
+        contacts: bool = False,
+        asked: bool = False,
     ) -> bool:
         """Return True if these rows answer for module_id (None: all) and step_id's notes."""
         if self.module_id is not None and self.module_id != module_id:
             return False
-        if contacts and self.party_contacts is None:
+        if (contacts and self.party_contacts is None) or (asked and self.asked is None):
             return False
         return step_id is None or step_id == self.step_id
 
@@ -113,9 +121,28 @@ def _contacts_part(no_at):
     )
 
 
+def _asked_part(no_key, no_at):
+    """Return the answers of the learner's latest attempt at the module's check, as one row.
+
+    Their keys are the questions that attempt asked (the body holds the JSON as text).
+    """
+    mine = (
+        QuizAttempt.user_id == bindparam("user_id"),
+        QuizAttempt.module_id == bindparam("module_id"),
+    )
+    latest = select(func.max(QuizAttempt.id)).where(*mine).scalar_subquery()
+    return select(
+        _kind(ASKED), QuizAttempt.module_id, no_key, no_at, cast(QuizAttempt.answers, Text)
+    ).where(QuizAttempt.id == latest)
+
+
 @functools.cache
 def _statement(
-    one_module: bool, with_notes: bool, with_contacts: bool = False, with_required: bool = False
+    one_module: bool,
+    with_notes: bool,
+    with_contacts: bool = False,
+    with_required: bool = False,
+    with_asked: bool = False,
 ):
     """Return the UNION ALL for every module or one, with one step's notes or none.
 
@@ -191,6 +218,8 @@ def _statement(
         parts.append(_contacts_part(no_at))
     if with_required:
         parts.append(requirement_rows(_kind(REQUIRED), no_at))
+    if with_asked:
+        parts.append(_asked_part(no_key, no_at))
     return union_all(*parts)
 
 
@@ -200,16 +229,20 @@ def read_saved(
     step_id: str | None = None,
     contacts_on: date | None = None,
     requirements_of: tuple[int, date] | None = None,
+    asked: bool = False,
 ) -> Saved:
     """Return what the user saved, in one module or all, with one step's notes: one query.
 
     With contacts_on, also the security contacts of the user's party groups on that day. With
     requirements_of (organisation id, day), also the rows of training.requirement_rows, whose
-    day must then be contacts_on's too.
+    day must then be contacts_on's too. With asked, also the questions of the latest attempt at
+    the module's knowledge check.
     """
     saved = Saved(module_id, step_id)
-    if step_id is not None and module_id is None:
-        raise ValueError("a step's notes are read with its module")
+    if (step_id is not None or asked) and module_id is None:
+        raise ValueError("a step's notes and the questions asked are read with their module")
+    if asked:
+        saved.asked = frozenset()
     params = {"user_id": user_id, "module_id": module_id, "step_id": step_id}
     if contacts_on is not None:
         saved.party_contacts = []
@@ -224,6 +257,7 @@ def read_saved(
         step_id is not None,
         contacts_on is not None,
         requirements_of is not None,
+        asked,
     )
     # On the session's connection, as plain rows: the ORM adds nothing to a union of columns.
     for kind, module, key, at, body in db.session.connection().execute(stmt, params):
@@ -242,6 +276,8 @@ def read_saved(
             saved.party_contacts.append(PartyContact(module, name, key, phone))
         elif kind == REQUIRED:
             saved.requirement_rows.append((module, key, body))
+        elif kind == ASKED:
+            saved.asked = frozenset(json.loads(body))
         else:
             saved.notes[key] = body
     saved.discussed.sort()

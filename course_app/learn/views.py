@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import re
-import secrets
-
 from flask import (
-    Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -22,39 +16,23 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
-from course_app.catalog import Module, Quiz, Step
+from course_app.catalog import Module, Step
 from course_app.certificates import service as certificate_service
 from course_app.extensions import db
 from course_app.groups import services as group_services
-from course_app.learn.forms import (
-    DeleteNotesForm,
-    check_form,
-    note_field_name,
-    order_options,
-    step_form,
-)
+from course_app.learn.blueprint import bp, current_progress, flash_completed
+from course_app.learn.check_views import stale_check
+from course_app.learn.forms import DeleteNotesForm, note_field_name, step_form
 from course_app.learn.my_training import coming_of, completions_of
 from course_app.learn.notes import delete_notes_of, notes_of
-from course_app.learn.progress import Attempt, progress_for
 from course_app.learn.services import current_catalog, current_lang, get_module, get_step
-
-bp = Blueprint("learn", __name__, template_folder="templates")
-TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-
-
-def _progress():
-    """Return the visitor's progress store, counting only this period's work where required."""
-    progress = progress_for(current_user, session)
-    if current_user.is_authenticated and request.method == "POST":
-        progress.lock()
-    return progress
 
 
 @bp.get("/")
 def overview():
     """Show the course as a task list, each module with its status in words."""
     modules = current_catalog().modules
-    states = _progress().overview(modules)
+    states = current_progress().overview(modules)
     return render_template(
         "learn/overview.html", modules=modules, states=states, lang=current_lang()
     )
@@ -64,7 +42,7 @@ def overview():
 def module(module_id: str):
     """Show a module's introduction and its three steps."""
     mod = get_module(module_id)
-    progress = _progress()
+    progress = current_progress()
     state = progress.state(mod)
     return render_template(
         "learn/module.html",
@@ -118,7 +96,7 @@ def step(module_id: str, number: int):
     """Show a step; on POST save the checklist and notes, and mark it done if asked."""
     mod = get_module(module_id)
     stp = get_step(mod, number)
-    progress = _progress()
+    progress = current_progress()
     progress.read_step(mod, stp, _shows_contacts(stp))
     form = _build_form(mod, stp, progress)
     if not form.validate_on_submit():
@@ -154,14 +132,9 @@ def _clean(text: str | None) -> str:
     return (text or "").replace("\r\n", "\n")
 
 
-def _flash_completed(mod: Module) -> None:
-    title = mod.text(current_lang()).title
-    flash(_("You have completed the module “%(title)s”.", title=title), "success")
-
-
 def _after_save(mod: Module, stp: Step, done: bool, completed: bool):
     if completed:
-        _flash_completed(mod)
+        flash_completed(mod)
         return redirect(url_for("learn.module", module_id=mod.id))
     if not done:
         flash(_("Your notes and checklist have been saved."), "success")
@@ -180,101 +153,17 @@ def _after_save(mod: Module, stp: Step, done: bool, completed: bool):
     return redirect(url_for("learn.step", module_id=mod.id, number=following.number))
 
 
-def _quiz_of(mod: Module) -> Quiz:
-    """Return the module's knowledge check; abort with 404 if it has none."""
-    if mod.quiz is None:
-        abort(404)
-    return mod.quiz
-
-
-def _render_check(mod: Module, progress, form, status: int = 200, **extra):
-    order_options(form, mod.quiz, current_lang())
-    return (
-        render_template(
-            "learn/check.html",
-            module=mod,
-            quiz=mod.quiz,
-            form=form,
-            state=progress.state(mod),
-            lang=current_lang(),
-            **extra,
-        ),
-        status,
-    )
-
-
-def _fresh_check_form(quiz: Quiz):
-    form = check_form(quiz, current_lang(), formdata=None)
-    form.token.data = secrets.token_urlsafe(24)
-    form.version.data = quiz.version
-    return form
-
-
-def _with_token(form):
-    """Give a form without a usable token a new one, so that its attempt can be told apart."""
-    if not TOKEN.fullmatch(form.token.data or ""):
-        form.token.data = secrets.token_urlsafe(24)
-    return form
-
-
-@bp.route("/modules/<module_id>/check", methods=["GET", "POST"])
-def check(module_id: str):
-    """Show the knowledge check; on POST score it, store the attempt once, show the result."""
-    mod = get_module(module_id)
-    quiz = _quiz_of(mod)
-    progress = _progress()
-    if request.method == "GET":
-        return _render_check(mod, progress, _fresh_check_form(quiz))
-    form = _with_token(check_form(quiz, current_lang()))
-    if form.version.data != quiz.version:
-        return _render_check(mod, progress, _fresh_check_form(quiz), 409, changed=True)
-    if not form.validate_on_submit():
-        return _render_check(mod, progress, form, 400)
-    state = progress.state(mod)
-    attempt = Attempt.scored(quiz, form.answers())
-    recorded, completed = progress.record_attempt(mod, form.token.data, attempt, state)
-    db.session.commit()
-    if not recorded:
-        flash(_("These answers had already been sent. Here is the result they got."), "info")
-    if completed:
-        _flash_completed(mod)
-    return redirect(url_for("learn.check_result", module_id=mod.id))
-
-
-@bp.get("/modules/<module_id>/check/result")
-def check_result(module_id: str):
-    """Show the latest attempt with feedback on every option, and earlier attempts."""
-    mod = get_module(module_id)
-    quiz = _quiz_of(mod)
-    progress = _progress()
-    attempts = progress.attempts(mod)
-    if not attempts:
-        return redirect(url_for("learn.check", module_id=mod.id))
-    modules = current_catalog().modules
-    following = [m for m in modules if m.order > mod.order][:1]
-    return render_template(
-        "learn/check_result.html",
-        module=mod,
-        quiz=quiz,
-        next_module=following[0] if following else None,
-        attempt=attempts[0],
-        attempts=attempts,
-        state=progress.state(mod),
-        lang=current_lang(),
-    )
-
-
 @bp.errorhandler(CSRFError)
 def stale_form(error: CSRFError):
     """Show a stale step or check form again with what was typed, so that nothing is lost."""
     args = request.view_args or {}
     mod = current_catalog().module(args.get("module_id", ""))
     if request.endpoint == "learn.check" and mod is not None and mod.quiz is not None:
-        return _stale_check(mod)
+        return stale_check(mod)
     stp = mod.step(args.get("number", 0)) if mod else None
     if request.endpoint != "learn.step" or request.method != "POST" or stp is None:
         return render_template("errors/csrf.html"), 400
-    progress = _progress()
+    progress = current_progress()
     form = _build_form(mod, stp, progress, formdata=request.form)
     unsaved = {}
     if not current_user.is_authenticated:
@@ -286,21 +175,12 @@ def stale_form(error: CSRFError):
     return _render_step(mod, stp, progress, form, 400, stale=True, unsaved=unsaved)
 
 
-def _stale_check(mod: Module):
-    progress = _progress()
-    if request.form.get("version", mod.quiz.version) != mod.quiz.version:
-        return _render_check(mod, progress, _fresh_check_form(mod.quiz), 409, changed=True)
-    form = _with_token(check_form(mod.quiz, current_lang(), formdata=request.form))
-    form.version.data = mod.quiz.version
-    return _render_check(mod, progress, form, 400, stale=True)
-
-
 @bp.get("/my-training")
 @login_required
 def my_training():
     """Show what training is required of me this period, what I have done and what is left."""
     catalog = current_catalog()
-    progress = _progress()
+    progress = current_progress()
     states = progress.overview(catalog.modules)
     required = [m for m in catalog.modules if states[m.id].required]
     left = [m for m in required if states[m.id].completed_at is None]

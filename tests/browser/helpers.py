@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -51,6 +51,8 @@ UI = {
         "wrong": "Fel",
         "your_answer": "Ditt svar",
         "correct_answer": "Rätt svar",
+        "which_wrong": "Vilka svar som var fel",
+        "step_link": "Steg",
         "again": "Gör kontrollen igen",
         "module_completed": "Du har gått klart modulen ”{title}”.",
         "back_to_overview": "Tillbaka till kursöversikten",
@@ -101,6 +103,8 @@ UI = {
         "wrong": "Wrong",
         "your_answer": "Your answer",
         "correct_answer": "Correct answer",
+        "which_wrong": "Which answers were wrong",
+        "step_link": "Step",
         "again": "Take the check again",
         "module_completed": "You have completed the module “{title}”.",
         "back_to_overview": "Back to the course overview",
@@ -526,10 +530,25 @@ def send_answers_button(page: Page, lang: str) -> Locator:
     return page.get_by_role("button", name=UI[lang]["send_answers"], exact=True)
 
 
-def expect_check_page(page: Page, lang: str, module_id: str, quiz) -> None:
-    """Assert that page is the module's knowledge check, with a fieldset per question."""
+def drawn_quiz(page: Page, quiz):
+    """The check narrowed to the questions the form on the page asks, in the page's order."""
+    fieldsets = page.locator("main fieldset[id^='q-']")
+    ids = [fieldsets.nth(i).get_attribute("id")[2:] for i in range(fieldsets.count())]
+    questions = tuple(quiz.question(question_id) for question_id in ids)
+    assert questions and None not in questions, ids
+    return replace(quiz, questions=questions, ask=None)
+
+
+def expect_check_page(page: Page, lang: str, module_id: str, quiz):
+    """Assert that page is the module's knowledge check, with a fieldset per drawn question.
+
+    Return the check narrowed to the questions this form asks (quiz may be the whole pool).
+    """
     expect(page).to_have_url(re.compile(rf"/modules/{module_id}/check$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(UI[lang]["check"])
+    asked = quiz.asked_count
+    quiz = drawn_quiz(page, quiz)
+    assert len(quiz.questions) == asked, (len(quiz.questions), asked)
     for question in quiz.questions:
         group = question_group(page, lang, quiz, question)
         expect(group).to_be_visible()
@@ -538,6 +557,7 @@ def expect_check_page(page: Page, lang: str, module_id: str, quiz) -> None:
                 re.compile(re.escape(UI[lang]["choose_all"]))
             )
     expect(send_answers_button(page, lang)).to_be_visible()
+    return quiz
 
 
 def expect_error_summary_for_every_question(page: Page, lang: str, quiz) -> None:
@@ -553,10 +573,16 @@ def expect_error_summary_for_every_question(page: Page, lang: str, quiz) -> None
     assert page.title().startswith(words["error"]), page.title()
 
 
-def expect_result(page: Page, lang: str, module_id: str, quiz, chosen: Answers) -> None:
-    """Assert that page shows the result of those answers, with feedback on every option."""
+def expect_result(
+    page: Page, lang: str, module_id: str, quiz, chosen: Answers, revealed: bool | None = None
+) -> None:
+    """Assert that page shows the result of those answers to the drawn quiz.
+
+    Revealed (by default, when passed): feedback on every option. Otherwise: which answers were
+    wrong, each with a link to the step that teaches it, and no option, feedback or right answer.
+    """
     words = UI[lang]
-    expect(page).to_have_url(re.compile(rf"/modules/{module_id}/check/result$"))
+    expect(page).to_have_url(re.compile(rf"/modules/{module_id}/check/result(\?attempt=\d+)?$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(words["result"])
     right, total, percent = score_of(quiz, chosen)
     score = words["score"].format(correct=right, total=total, percent=percent)
@@ -564,6 +590,7 @@ def expect_result(page: Page, lang: str, module_id: str, quiz, chosen: Answers) 
     passed = right * 100 >= quiz.pass_mark * total
     verdict = words["passed"] if passed else words["not_passed"]
     expect(page.get_by_text(verdict, exact=True).first).to_be_visible()
+    revealed = passed if revealed is None else revealed
     for question in quiz.questions:
         item = page.get_by_role("listitem").filter(
             has=page.get_by_role("heading", name=question.text(lang), exact=True)
@@ -572,13 +599,28 @@ def expect_result(page: Page, lang: str, module_id: str, quiz, chosen: Answers) 
         is_right = chosen[question.id] == question.correct_ids
         tag = item.get_by_text(words["right"] if is_right else words["wrong"], exact=True)
         expect(tag).to_be_visible()
+        if revealed:
+            _expect_feedback(page, item, lang, question, chosen)
+            continue
+        step = re.compile("^" + re.escape(words["step_link"]) + r" \d: ")
+        expect(item.get_by_role("link", name=step)).to_have_count(0 if is_right else 1)
         for option in question.options:
-            # The option's own text starts its item (feedback elsewhere may quote it).
-            starts = page.get_by_text(re.compile("^" + re.escape(option.text(lang))))
-            row = item.get_by_role("listitem").filter(has=starts)
-            expect(row).to_have_count(1)
-            expect(row.get_by_text(option.explanation(lang), exact=True)).to_be_visible()
-            mine = row.get_by_text(words["your_answer"], exact=True)
-            expect(mine).to_have_count(1 if option.id in chosen[question.id] else 0)
-            right_mark = row.get_by_text(words["correct_answer"], exact=True)
-            expect(right_mark).to_have_count(1 if option.correct else 0)
+            expect(page.get_by_text(option.explanation(lang), exact=True)).to_have_count(0)
+        expect(item.get_by_role("listitem")).to_have_count(0)
+    if not revealed:
+        expect(page.get_by_role("heading", name=words["which_wrong"], exact=True)).to_be_visible()
+
+
+def _expect_feedback(page: Page, item: Locator, lang: str, question, chosen: Answers) -> None:
+    """Assert that a result's item shows every option with its feedback and the right answer."""
+    words = UI[lang]
+    for option in question.options:
+        # The option's own text starts its item (feedback elsewhere may quote it).
+        starts = page.get_by_text(re.compile("^" + re.escape(option.text(lang))))
+        row = item.get_by_role("listitem").filter(has=starts)
+        expect(row).to_have_count(1)
+        expect(row.get_by_text(option.explanation(lang), exact=True)).to_be_visible()
+        mine = row.get_by_text(words["your_answer"], exact=True)
+        expect(mine).to_have_count(1 if option.id in chosen[question.id] else 0)
+        right_mark = row.get_by_text(words["correct_answer"], exact=True)
+        expect(right_mark).to_have_count(1 if option.correct else 0)

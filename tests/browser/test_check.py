@@ -48,6 +48,7 @@ WORDS = {
         "the_course": "Kursen",
         "take_check": "Gör kunskapskontrollen",
         "attempts": "Dina försök",
+        "attempt_1": "Försök 1",
         "not_passed": "Inte godkänd",
         "steps_left": (
             "Du är godkänd på kontrollen. "
@@ -66,6 +67,7 @@ WORDS = {
         "the_course": "The course",
         "take_check": "Take the knowledge check",
         "attempts": "Your attempts",
+        "attempt_1": "Attempt 1",
         "not_passed": "Not passed",
         "steps_left": (
             "You have passed the check. Mark all three steps as done to complete the module."
@@ -90,7 +92,7 @@ def test_official_fails_the_check_then_passes_and_completes_the_module(
     new_page, live_server, official, lang
 ):
     ui, words = UI[lang], WORDS[lang]
-    quiz = quiz_of(live_server, MODULE)
+    pool = quiz_of(live_server, MODULE)
     organisation = live_server.organisation_name()
     page = new_page(locale=START_LOCALE[lang])
     sign_in(page, lang, official)
@@ -117,9 +119,10 @@ def test_official_fails_the_check_then_passes_and_completes_the_module(
             done = words["step_done"].format(number=number)
             expect(page.get_by_role("status")).to_have_text(done)
 
-    # Step 3 leads to the check, which says that it is what is left to do.
+    # Step 3 leads to the check, which says that it is what is left to do. It asks some of the
+    # module's questions, each step's share.
     expect(page.get_by_role("status")).to_have_text(ui["check_banner"])
-    expect_check_page(page, lang, MODULE, quiz)
+    quiz = expect_check_page(page, lang, MODULE, pool)
     check_page(page)
 
     # Sending nothing: an error summary names every unanswered question.
@@ -128,7 +131,8 @@ def test_official_fails_the_check_then_passes_and_completes_the_module(
     expect_error_summary_for_every_question(page, lang, quiz)
     check_page(page)
 
-    # Two wrong answers: not passed, with feedback on every option.
+    # Two wrong answers: not passed. The result names the wrong ones and the steps that teach
+    # them, and shows no right answer.
     failing = right_answers(quiz, wrong=2)
     choose_answers(page, lang, quiz, failing)
     click_and_wait(page, send_answers_button(page, lang))
@@ -147,9 +151,12 @@ def test_official_fails_the_check_then_passes_and_completes_the_module(
     expect(check_link).to_have_accessible_description(ui["not_passed"])
     check_page(page)
 
-    # The check again: a fresh form, and this time every answer is right.
+    # The check again: a fresh form with new questions first, and this time every answer is
+    # right.
     click_and_wait(page, page.get_by_role("link", name=words["take_check"], exact=True))
-    expect_check_page(page, lang, MODULE, quiz)
+    first = quiz
+    quiz = expect_check_page(page, lang, MODULE, pool)
+    assert {q.id for q in quiz.questions} != {q.id for q in first.questions}
     for question in quiz.questions:  # a fresh form: nothing is chosen
         group = question_group(page, lang, quiz, question)
         expect(group.get_by_role("radio", checked=True)).to_have_count(0)
@@ -168,6 +175,11 @@ def test_official_fails_the_check_then_passes_and_completes_the_module(
     expect(attempts.get_by_role("cell", name=words["not_passed"], exact=True)).to_have_count(1)
     check_page(page)
 
+    # Passed, the first attempt's answers are explained too.
+    click_and_wait(page, attempts.get_by_role("link", name=words["attempt_1"], exact=True))
+    expect_result(page, lang, MODULE, first, failing, revealed=True)
+    check_page(page)
+
     click_and_wait(page, page.get_by_role("link", name=ui["back_to_overview"], exact=True))
     expect(module_link(page, lang)).to_have_accessible_description(ui["complete"])
     check_page(page)
@@ -177,11 +189,11 @@ def test_official_fails_the_check_then_passes_and_completes_the_module(
 def test_official_takes_the_check_with_the_keyboard_only(new_page, live_server, official, lang):
     ui, words = UI[lang], WORDS[lang]
     module = "demokratiska-samtalet"
-    quiz = quiz_of(live_server, module)
+    pool = quiz_of(live_server, module)
     page = new_page(locale=START_LOCALE[lang])
     sign_in(page, lang, official)
     page.goto(f"/modules/{module}/check")
-    expect_check_page(page, lang, module, quiz)
+    quiz = expect_check_page(page, lang, module, pool)
     check_page(page)
 
     # Sending nothing: the error summary takes the focus, and its first link puts the focus on
@@ -211,7 +223,7 @@ def test_official_takes_the_check_with_the_keyboard_only(new_page, live_server, 
 
     # Again, from the result page: all right. The steps are not done, so the page says so.
     follow(page, page.get_by_role("link", name=ui["again"], exact=True))
-    expect_check_page(page, lang, module, quiz)
+    quiz = expect_check_page(page, lang, module, pool)
     passing = right_answers(quiz)
     choose_answers_with_keyboard(page, lang, quiz, passing)
     follow(page, send_answers_button(page, lang))
@@ -224,11 +236,10 @@ def test_official_takes_the_check_with_the_keyboard_only(new_page, live_server, 
 def test_official_takes_the_check_without_javascript(new_page, live_server, official, lang):
     ui = UI[lang]
     module = "sexistiskt-hot"
-    quiz = quiz_of(live_server, module)
     page = new_page(locale=START_LOCALE[lang], java_script_enabled=False)
     sign_in(page, lang, official)
     page.goto(f"/modules/{module}/check")
-    expect_check_page(page, lang, module, quiz)
+    quiz = expect_check_page(page, lang, module, quiz_of(live_server, module))
     check_page(page)
 
     allow_http_error(page, 400)

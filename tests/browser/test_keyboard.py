@@ -91,8 +91,7 @@ def test_official_takes_the_module_with_the_keyboard_only(new_page, live_server,
 
     # After step 3 comes the knowledge check: the module is complete once it is passed.
     expect(page.get_by_role("status")).to_have_text(words["check_banner"])
-    quiz = quiz_of(live_server, "organisation")
-    expect_check_page(page, lang, "organisation", quiz)
+    quiz = expect_check_page(page, lang, "organisation", quiz_of(live_server, "organisation"))
     chosen = right_answers(quiz)
     choose_answers_with_keyboard(page, lang, quiz, chosen)
     follow(page, send_answers_button(page, lang))

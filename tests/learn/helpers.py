@@ -2,7 +2,7 @@
 
 import re
 
-from course_app.catalog import Quiz
+from course_app.catalog import Question, Quiz
 from tests.conftest import csrf_from
 
 
@@ -19,10 +19,18 @@ def hidden(html: str, name: str) -> str:
     return match.group(1)
 
 
-def answers(quiz: Quiz, wrong: int = 0) -> dict[str, list[str]]:
+def drawn(html: str, quiz: Quiz) -> tuple[Question, ...]:
+    """Return the questions the check form on the page asks, in the page's order."""
+    ids = list(dict.fromkeys(re.findall(r'<fieldset id="q-([^"]+)"', html)))
+    questions = tuple(quiz.question(question_id) for question_id in ids)
+    assert questions and None not in questions, ids
+    return questions
+
+
+def answers(questions, wrong: int = 0) -> dict[str, list[str]]:
     """Return form data answering every question right, except the first `wrong` ones."""
     data = {}
-    for index, question in enumerate(quiz.questions):
+    for index, question in enumerate(questions):
         chosen = sorted(question.correct_ids)
         if index < wrong:
             chosen = [next(o.id for o in question.options if not o.correct)]
@@ -34,9 +42,8 @@ def check_form_data(html: str, quiz: Quiz, wrong: int = 0) -> dict:
     """Return the full form data for the check on the page."""
     return {
         "csrf_token": csrf_from(html),
-        "token": hidden(html, "token"),
-        "version": hidden(html, "version"),
-        **answers(quiz, wrong),
+        "draw": hidden(html, "draw"),
+        **answers(drawn(html, quiz), wrong),
     }
 
 

@@ -1,5 +1,6 @@
-"""The knowledge check: a normal form, scored with feedback, every attempt kept once."""
+"""The knowledge check: a normal form of drawn questions, scored, every attempt kept once."""
 
+import dataclasses
 import re
 
 import pytest
@@ -7,10 +8,18 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from course_app.extensions import db
+from course_app.learn.check_draw import Draw, sign
 from course_app.learn.progress import Attempt, UserProgress
 from course_app.models import ModuleCompletion, QuizAttempt
 from tests.conftest import TEST_PASSWORD, csrf_from
-from tests.learn.helpers import answer_check, answers, check_form_data, check_url, hidden
+from tests.learn.helpers import (
+    answer_check,
+    answers,
+    check_form_data,
+    check_url,
+    drawn,
+    hidden,
+)
 
 MODULE = "om-nagot-hander"
 RESULT = f"/modules/{MODULE}/check/result"
@@ -50,16 +59,22 @@ def completions_of(app, user_id: int) -> list[ModuleCompletion]:
     ("lang", "heading", "hint"),
     [("sv", "Kunskapskontroll", "Välj alla som stämmer."), ("en", "Knowledge check", "Choose all")],
 )
-def test_check_page_lists_every_question_with_its_options(client, module, lang, heading, hint):
+def test_check_page_lists_the_drawn_questions_with_their_options(
+    client, module, lang, heading, hint
+):
     html = client.get(check_url(MODULE), headers={"Accept-Language": lang}).get_data(as_text=True)
     assert f"<h1>{heading}</h1>" in html
-    assert html.count("<fieldset") == len(module.quiz.questions)
+    asked = drawn(html, module.quiz)
+    assert html.count("<fieldset") == len(asked) == module.quiz.asked_count
     for question in module.quiz.questions:
+        if question not in asked:
+            assert str(escape(question.text(lang))) not in html
+    for question in asked:
         assert str(escape(question.text(lang))) in html
         kind = "checkbox" if question.multiple else "radio"
         for option in question.options:
             assert f'name="q-{question.id}" type="{kind}" value="{option.id}"' in html
-    assert hint in html
+    assert hint in html or not any(q.multiple for q in asked)
     assert "80 %" in html
 
 
@@ -68,23 +83,25 @@ def test_passing_stores_the_attempt_and_shows_feedback_on_every_option(
 ):
     user = create_user()
     login_as(client, user)
-    response = answer_check(client, module.quiz)
+    page = client.get(check_url(MODULE)).get_data(as_text=True)
+    asked = drawn(page, module.quiz)
+    response = client.post(check_url(MODULE), data=check_form_data(page, module.quiz))
     assert response.headers["Location"] == RESULT
     html = client.get(RESULT).get_data(as_text=True)
-    total = len(module.quiz.questions)
+    total = module.quiz.asked_count
     assert f"{total} av {total} rätt (100 %)" in html
     assert "Godkänd" in html
-    for question in module.quiz.questions:
+    for question in asked:
         for option in question.options:
-            assert option.explanation("sv") in html
-    for question in module.quiz.questions:
+            assert str(escape(option.explanation("sv"))) in html
         step = module.step_with_id(question.step_id)
         assert step is not None, f"{question.id} names no step that teaches it"
         assert f'<a href="/modules/{MODULE}/steps/{step.number}">Steg {step.number}:' in html
     [attempt] = attempts_of(app, user.id)
-    assert attempt.passed and attempt.correct == total
+    assert attempt.passed and attempt.correct == attempt.total == total
     assert attempt.quiz_version == module.quiz.version
-    assert attempt.answers == {q.id: sorted(q.correct_ids) for q in module.quiz.questions}
+    # The attempt keeps which questions it asked: one answer for each, and no other.
+    assert attempt.answers == {q.id: sorted(q.correct_ids) for q in asked}
 
 
 def test_failing_then_retaking_keeps_every_attempt(client, app, create_user, login_as, module):
@@ -93,13 +110,14 @@ def test_failing_then_retaking_keeps_every_attempt(client, app, create_user, log
     answer_check(client, module.quiz, wrong=3)
     html = client.get(RESULT).get_data(as_text=True)
     assert "Inte godkänd än" in html and "Gör kontrollen igen" in html
-    assert "Fel" in html and "Ditt svar" in html
+    assert "Fel" in html and "Ditt svar" not in html
     answer_check(client, module.quiz)
     html = client.get(RESULT).get_data(as_text=True)
     assert "Dina försök" in html
-    assert [(a.correct, a.passed) for a in attempts_of(app, user.id)] == [
-        (len(module.quiz.questions) - 3, False),
-        (len(module.quiz.questions), True),
+    total = module.quiz.asked_count
+    assert [(a.correct, a.total, a.passed) for a in attempts_of(app, user.id)] == [
+        (total - 3, total, False),
+        (total, total, True),
     ]
 
 
@@ -110,15 +128,15 @@ def test_unanswered_question_is_an_error_and_nothing_is_stored(
     login_as(client, user)
     html = client.get(check_url(MODULE)).get_data(as_text=True)
     data = check_form_data(html, module.quiz)
-    first = module.quiz.questions[0]
+    first, second = drawn(html, module.quiz)[:2]
     del data[f"q-{first.id}"]
     response = client.post(check_url(MODULE), data=data)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "<title>Fel: " in page
     assert f'<a href="#q-{first.id}-0">Svara på fråga 1</a>' in page
-    second = module.quiz.questions[1]
     assert is_checked(page, second.id, sorted(second.correct_ids)[0])
+    assert drawn(page, module.quiz) == drawn(html, module.quiz)
     assert attempts_of(app, user.id) == []
 
 
@@ -127,7 +145,7 @@ def test_an_unknown_option_is_refused(client, app, create_user, login_as, module
     login_as(client, user)
     html = client.get(check_url(MODULE)).get_data(as_text=True)
     data = check_form_data(html, module.quiz)
-    data[f"q-{module.quiz.questions[0].id}"] = ["made-up"]
+    data[f"q-{drawn(html, module.quiz)[0].id}"] = ["made-up"]
     assert client.post(check_url(MODULE), data=data).status_code == 400
     assert attempts_of(app, user.id) == []
 
@@ -139,27 +157,27 @@ def test_the_same_form_sent_twice_records_one_attempt(client, app, create_user, 
     data = check_form_data(html, module.quiz)
     first = client.post(check_url(MODULE), data=data)
     assert "redan skickade" not in client.get(RESULT).get_data(as_text=True)
-    changed = {**data, **answers(module.quiz, wrong=2)}
+    changed = {**data, **answers(drawn(html, module.quiz), wrong=2)}
     again = client.post(check_url(MODULE), data=changed)
     assert first.headers["Location"] == again.headers["Location"] == RESULT
     html = client.get(RESULT).get_data(as_text=True)
     assert "De här svaren var redan skickade" in html
-    total = len(module.quiz.questions)
+    total = module.quiz.asked_count
     assert f"{total} av {total} rätt" in html
     assert len(attempts_of(app, user.id)) == 1
 
 
-def test_a_token_counts_per_module(client, app, create_user, login_as, module):
+def test_a_draw_counts_for_its_own_module_only(client, app, create_user, login_as, module):
     other = app.extensions["catalog"].module("organisation")
     user = create_user()
     login_as(client, user)
     html = client.get(check_url(MODULE)).get_data(as_text=True)
     data = check_form_data(html, module.quiz)
-    client.post(check_url(MODULE), data=data)
-    reused = {**check_form_data(html, other.quiz), "token": data["token"]}
     page = client.get(check_url(other.id)).get_data(as_text=True)
-    reused["version"] = hidden(page, "version")
-    client.post(check_url(other.id), data=reused)
+    sent = {**check_form_data(page, other.quiz), "draw": data["draw"]}
+    assert client.post(check_url(other.id), data=sent).status_code == 409
+    client.post(check_url(MODULE), data=data)
+    client.post(check_url(other.id), data=check_form_data(page, other.quiz))
     assert {a.module_id for a in attempts_of(app, user.id)} == {MODULE, other.id}
 
 
@@ -168,11 +186,11 @@ def test_double_submit_racing_keeps_one_attempt(app, create_user, module):
     with app.test_request_context():
         progress = UserProgress(user.id)
         state = progress.state(module)
-        answers = {q.id: q.correct_ids for q in module.quiz.questions}
+        asked = module.quiz.questions[: module.quiz.asked_count]
+        answers = {q.id: q.correct_ids for q in asked}
         for _ in range(2):
-            progress.record_attempt(
-                module, "same-form", Attempt.scored(module.quiz, answers), state
-            )
+            attempt = Attempt.scored(module.quiz, answers, asked)
+            progress.record_attempt(module, "same-form", attempt, state)
         db.session.commit()
     assert len(attempts_of(app, user.id)) == 1
 
@@ -181,10 +199,15 @@ def test_a_form_for_changed_questions_is_not_scored(client, app, create_user, lo
     user = create_user()
     login_as(client, user)
     html = client.get(check_url(MODULE)).get_data(as_text=True)
-    data = {**check_form_data(html, module.quiz), "version": "an-older-version"}
+    changed = dataclasses.replace(module.quiz, version="a-newer-version")
+    with app.test_request_context():
+        old = sign(Draw("t" * 32, drawn(html, module.quiz)), changed)
+    data = {**check_form_data(html, module.quiz), "draw": old}
     response = client.post(check_url(MODULE), data=data)
     assert response.status_code == 409
-    assert "Frågorna ändrades medan sidan var öppen" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Frågorna ändrades medan sidan var öppen" in page
+    assert hidden(page, "draw") != old and "checked" not in page
     assert attempts_of(app, user.id) == []
 
 
@@ -199,9 +222,9 @@ def test_an_expired_form_keeps_the_answers_and_records_nothing(
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "dina svar skickades inte" in page
-    first = module.quiz.questions[0]
+    first = drawn(html, module.quiz)[0]
     assert is_checked(page, first.id, sorted(first.correct_ids)[0])
-    assert hidden(page, "token") == data["token"]
+    assert hidden(page, "draw") == data["draw"]
     assert attempts_of(app, user.id) == []
     fresh = {**data, "csrf_token": csrf_from(page)}
     assert client.post(check_url(MODULE), data=fresh).headers["Location"] == RESULT
@@ -294,7 +317,7 @@ def test_guest_pass_is_kept_at_sign_in_even_after_a_failed_retake(client, app, c
     data = {"csrf_token": csrf_from(page), "email": user.email, "password": TEST_PASSWORD}
     client.post("/sign-in", data=data)
     [attempt] = attempts_of(app, user.id)
-    assert attempt.passed and attempt.correct == len(module.quiz.questions)
+    assert attempt.passed and attempt.correct == module.quiz.asked_count
     html = client.get(RESULT).get_data(as_text=True)
     assert "Godkänd" in html and "De svaren sparades inte" in html
     assert "Fel" not in html and "Ditt svar" not in html
@@ -319,14 +342,15 @@ def option_order(html: str, question_id: str) -> list[str]:
 
 def test_options_are_shuffled_per_form_and_kept_when_shown_again(client, module):
     pages = [client.get(check_url(MODULE)).get_data(as_text=True) for _ in range(6)]
-    firsts = {option_order(page, q.id)[0] for page in pages for q in module.quiz.questions}
+    shown = [(page, q) for page in pages for q in drawn(page, module.quiz)]
+    firsts = {option_order(page, q.id)[0] for page, q in shown}
     correct = {o for q in module.quiz.questions for o in q.correct_ids}
     assert firsts - correct, "the right answer should not always come first"
     page = pages[0]
     data = check_form_data(page, module.quiz)
-    first = module.quiz.questions[0]
+    first = drawn(page, module.quiz)[0]
     del data[f"q-{first.id}"]
     again = client.post(check_url(MODULE), data=data).get_data(as_text=True)
-    for question in module.quiz.questions:
+    for question in drawn(page, module.quiz):
         assert option_order(again, question.id) == option_order(page, question.id)
         assert sorted(option_order(page, question.id)) == sorted(o.id for o in question.options)

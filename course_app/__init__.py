@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from course_app import cli, config, errors, i18n, logs, mail, menu, security, urls
 from course_app.account.views import bp as account_bp
-from course_app.auth import links, sessions
+from course_app.auth import links, sessions, undelivered
 from course_app.auth.views import bp as auth_bp
 from course_app.certificates.views import bp as certificates_bp
 from course_app.extensions import (
@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     mail.init_app(app)
     links.init_app(app)
+    undelivered.init_app(app)
     cli.init_app(app)
     learn_signals.init_app(app)
     app.register_blueprint(auth_bp)

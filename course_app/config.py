@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from email_validator import EmailNotValidError, validate_email
 from flask.cli import NoAppException
 
 DEV_SECRET_KEY = "dev-only-not-secret"
@@ -155,6 +157,11 @@ def production_problems(config: dict) -> list[str]:
         problems.append("debug mode must be off in production")
     if config.get("MAIL_BACKEND") != "smtp":
         problems.append("MAIL_BACKEND must be 'smtp' in production")
+    if not _real_sender(str(config.get("MAIL_SENDER") or "")):
+        problems.append(
+            "MAIL_SENDER must be an address at a real domain in production, not localhost "
+            "(e.g. Tryggt uppdrag <no-reply@kommun.se>)"
+        )
     base = urlsplit(str(config.get("BASE_URL", "")))
     if base.scheme != "https" or not base.hostname:
         problems.append(
@@ -187,6 +194,19 @@ def _weak_secret(key: str) -> bool:
     characters; even 32 random hex digits have fewer than ten about once in 10,000 draws.
     """
     return key == DEV_SECRET_KEY or len(key) < 32 or len(set(key)) < SECRET_KEY_DISTINCT
+
+
+def _real_sender(sender: str) -> bool:
+    """Return True for a sender whose address is at a domain mail servers accept.
+
+    Not localhost, a name without a dot or a special-use name (.local, .test …), which servers
+    and spam filters refuse or score; email-validator decides, without a network look-up.
+    """
+    try:
+        validate_email(parseaddr(sender)[1], check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
 
 
 def check_production(config: dict) -> None:

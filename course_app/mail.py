@@ -14,12 +14,13 @@ import smtplib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 from functools import partial
 from pathlib import Path
 
+from blinker import Namespace
 from flask import Flask, Response, current_app, g, has_app_context
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from course_app.extensions import db
 from course_app.logs import redact
@@ -27,6 +28,11 @@ from course_app.models import OutgoingMail
 from course_app.models.base import utcnow
 
 log = logging.getLogger(__name__)
+_signals = Namespace()
+# Sent by the app with the address, in the transaction that records a message delivered or
+# finally given up on (accounts mark and clear an address that mail does not reach).
+delivered = _signals.signal("mail-delivered")
+given_up = _signals.signal("mail-given-up")
 
 # The wait after the first, second … failed attempt; the last one repeats.
 BACKOFF = tuple(timedelta(minutes=m) for m in (1, 5, 30, 2 * 60, 6 * 60, 12 * 60, 24 * 60))
@@ -36,14 +42,24 @@ CLAIM_SECONDS = 10 * 60
 
 
 def build_message(to: str, subject: str, body: str) -> EmailMessage:
-    """Return a plain-text e-mail from the configured sender."""
+    """Return a plain-text e-mail from the configured sender, dated and marked as automatic."""
+    sender = current_app.config["MAIL_SENDER"]
     message = EmailMessage()
-    message["From"] = current_app.config["MAIL_SENDER"]
+    message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain="tryggt-uppdrag")
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = make_msgid(domain=sender_domain(sender))
+    # No out-of-office or other automatic reply to a machine (RFC 3834; Exchange reads the X-).
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Auto-Response-Suppress"] = "All"
     message.set_content(body)
     return message
+
+
+def sender_domain(sender: str) -> str:
+    """Return the domain of a sender such as "Tryggt uppdrag <no-reply@kommun.se>"."""
+    return parseaddr(sender)[1].rpartition("@")[2].lower() or "localhost"
 
 
 def _send_smtp(message: EmailMessage) -> None:
@@ -83,6 +99,20 @@ def queue_mail(to: str, subject: str, body: str) -> OutgoingMail:
     if has_app_context():
         g.mail_queued = True
     return mail
+
+
+def queue_mails(messages: list[tuple[str, str, str]]) -> None:
+    """Add plain-text e-mails (to, subject, body) to the queue in one statement (not committed)."""
+    if not messages:
+        return
+    now = utcnow()
+    values = [
+        {"to_address": to, "subject": subject, "body": body, "next_attempt_at": now}
+        for to, subject, body in messages
+    ]
+    db.session.execute(insert(OutgoingMail), values)
+    if has_app_context():
+        g.mail_queued = True
 
 
 @dataclass
@@ -195,9 +225,32 @@ def _record(mail_id: int, error: Exception | None) -> tuple[str, int, str | None
         # Sent or given up, the message is kept a few days as a record; its sign-in links must
         # not keep working from the database (a backup, a reader of the table).
         mail.body = redact(mail.body)
+        _tell(outcome, error, mail.to_address)
     attempts, last_error = mail.attempts, mail.last_error
     db.session.commit()
     return outcome, attempts, last_error
+
+
+def _tell(outcome: str, error: Exception | None, address: str) -> None:
+    """Tell the app that mail reached the address, or that a message to it was given up on."""
+    app = current_app._get_current_object()
+    if outcome == "sent":
+        delivered.send(app, address=address, at=utcnow())
+    elif address_at_fault(error, address):
+        given_up.send(app, address=address, at=utcnow())
+
+
+def address_at_fault(error: Exception | None, address: str) -> bool:
+    """Return True if a failure came from the address or the message, not from our mail server.
+
+    Our server unreachable, or refusing our sign-in or sender, is no fault of the address: the
+    log and `flask doctor` tell the operators.
+    """
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        return not address.isascii()  # no SMTPUTF8 for this address (else STARTTLS or AUTH)
+    if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
+        return True
+    return not isinstance(error, OSError)  # smtplib's own errors are OSErrors too
 
 
 def _record_failure(mail: OutgoingMail, exc: Exception) -> str:
@@ -205,11 +258,18 @@ def _record_failure(mail: OutgoingMail, exc: Exception) -> str:
     now = utcnow()
     mail.attempts += 1
     mail.last_error = describe_error(exc)
-    if mail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+    if mail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"] or refused_for_good(exc):
         mail.failed_at = now
         return "failed"
     mail.next_attempt_at = now + BACKOFF[min(mail.attempts, len(BACKOFF)) - 1]
     return "retrying"
+
+
+def refused_for_good(exc: Exception) -> bool:
+    """Return True when the server refused the recipient permanently (5xx): no retry will do."""
+    return isinstance(exc, smtplib.SMTPRecipientsRefused) and all(
+        code >= 500 for code, _ in exc.recipients.values()
+    )
 
 
 def describe_error(exc: Exception) -> str:

@@ -96,6 +96,16 @@ def test_doctor_refuses_what_the_app_refuses(doctor_env):
     assert all(name in line for name in ("SECRET_KEY", "BASE_URL", "RATELIMIT_STORAGE_URI"))
 
 
+def test_doctor_refuses_a_sender_at_localhost(doctor_env):
+    doctor_env.setenv("APP_ENV", "production")
+    doctor_env.setenv("MAIL_SENDER", "Tryggt uppdrag <no-reply@localhost>")
+    code, lines = _doctor()
+    assert code == 1
+    assert "MAIL_SENDER must be an address at a real domain" in _line(lines, "configuration")
+    doctor_env.setenv("MAIL_SENDER", "Tryggt uppdrag <no-reply@kommun.se>")
+    assert "MAIL_SENDER" not in _line(_doctor()[1], "configuration")
+
+
 def migrated_is_postgres() -> bool:
     return os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
 

@@ -8,8 +8,9 @@ import re
 import smtplib
 import socket
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
+from email.utils import parsedate_to_datetime
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -115,6 +116,26 @@ def test_a_queued_message_is_sent_once(app, runner, smtp_server):
     mail = _load(app, mail_id)
     assert mail.sent_at is not None
     assert (mail.attempts, mail.failed_at, mail.last_error) == (0, None, None)
+
+
+@pytest.mark.parametrize("kind", ["queued", "sign-in link"])
+def test_every_message_is_dated_and_marked_as_automatic(app, smtp_server, create_user, kind):
+    inbox = Inbox()
+    _use_smtp(app, smtp_server(inbox), MAIL_SENDER="Tryggt uppdrag <No-Reply@Tryggt.Kommun.se>")
+    if kind == "queued":
+        _queue(app)
+    else:
+        _request_link(app.test_client(), create_user().email)
+    before = datetime.now(UTC).replace(microsecond=0)
+    assert _deliver(app).sent == 1
+
+    [message] = inbox.messages
+    assert message["From"] == "Tryggt uppdrag <No-Reply@Tryggt.Kommun.se>"
+    date = parsedate_to_datetime(message["Date"])
+    assert date.tzinfo is not None and before <= date <= datetime.now(UTC)
+    assert re.fullmatch(r"<[^@<>\s]+@tryggt\.kommun\.se>", message["Message-ID"])
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["X-Auto-Response-Suppress"] == "All"
 
 
 def test_queueing_writes_in_the_callers_transaction(app):

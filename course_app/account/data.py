@@ -112,6 +112,7 @@ def export(user: User) -> dict:
             "has_password": bool(user.password_hash),
             "created_at": _iso(user.created_at),
             "last_signed_in_at": _iso(user.last_signed_in_at),
+            "email_failed_at": _iso(user.email_failed_at),
             "deactivated_at": _iso(user.deactivated_at),
         },
         "permissions": sorted(p.permission.value for p in user.permissions),

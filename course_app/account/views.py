@@ -52,7 +52,12 @@ def _render(form: DeleteAccountForm, status: int = 200):
     days = current_app.config["DELETED_ACCOUNT_RETENTION_DAYS"]
     audit_years = max(current_app.config["AUDIT_RETENTION_DAYS"] // 365, 1)
     return render_template(
-        "account/my_data.html", form=form, years=days // 365, days=days, audit_years=audit_years
+        "account/my_data.html",
+        form=form,
+        years=days // 365,
+        days=days,
+        audit_years=audit_years,
+        email_failed_at=current_user.record.email_failed_at,
     ), status
 
 

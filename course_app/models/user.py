@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course_app.extensions import db
@@ -56,6 +56,9 @@ class User(SessionUser, db.Model):
     # Set at every successful sign-in. Until the first one, the account holds nothing of its
     # owner's, so the security unit may still correct its address and send invitations.
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when a message to the address was given up on (mail.py), cleared when one is delivered
+    # or the address changes: the security unit sees it and corrects the address.
+    email_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
@@ -74,6 +77,13 @@ class User(SessionUser, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
+
+
+@event.listens_for(User.email, "set", active_history=True)
+def _new_address_unmarked(user: User, value: str, previous, initiator) -> None:
+    """Clear the mark of undelivered mail when the address changes: it was the old address's."""
+    if value != previous:
+        user.email_failed_at = None
 
 
 class UserPermission(db.Model):

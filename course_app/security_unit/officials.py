@@ -61,6 +61,7 @@ class OfficialRow:
     parties: tuple[str, ...]
     bodies: tuple[str, ...]
     deleted_at: datetime | None = None
+    email_failed_at: datetime | None = None  # mail to the address was given up on then
 
 
 @dataclass(frozen=True)
@@ -100,9 +101,9 @@ def officials_stmt(organisation_id: int, filters: Filters, today: date):
     is_official = exists().where(
         UserPermission.user_id == User.id, UserPermission.permission == Permission.OFFICIAL
     )
-    stmt = select(User.id, User.name, User.email, User.active, User.deleted_at).where(
-        User.organisation_id == organisation_id, is_official
-    )
+    stmt = select(
+        User.id, User.name, User.email, User.active, User.deleted_at, User.email_failed_at
+    ).where(User.organisation_id == organisation_id, is_official)
     if filters.q:
         pattern = f"%{escape_like(filters.q)}%"
         stmt = stmt.where(
@@ -152,19 +153,13 @@ def seats_by_user(user_ids: list[int], today: date) -> dict[int, tuple[list[str]
 
 
 def official_rows(rows, today: date) -> list[OfficialRow]:
-    """Return the list's lines for rows of (id, name, e-mail, active, deleted at)."""
+    """Return the list's lines for rows of officials_stmt, each with its parties and bodies."""
     seats = seats_by_user([row.id for row in rows], today)
-    return [
-        OfficialRow(
-            row.id,
-            row.name,
-            row.email,
-            row.active,
-            *map(tuple, seats.get(row.id, ([], []))),
-            row.deleted_at,
-        )
-        for row in rows
-    ]
+    lines = []
+    for row in rows:
+        parties, bodies = seats.get(row.id, ([], []))
+        lines.append(OfficialRow(**row._asdict(), parties=tuple(parties), bodies=tuple(bodies)))
+    return lines
 
 
 def parties_stmt(organisation_id: int):

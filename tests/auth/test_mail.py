@@ -85,6 +85,7 @@ def test_production_config_sends_through_smtp(migrated, monkeypatch, make_app):
     monkeypatch.delenv("MAIL_BACKEND", raising=False)
     monkeypatch.setenv("BASE_URL", "https://tryggt.test")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/15")
+    monkeypatch.setenv("MAIL_SENDER", "Tryggt uppdrag <no-reply@tryggt.example.se>")
     monkeypatch.setenv("ALLOW_SQLITE_IN_PRODUCTION", "1")
     app = make_app({"SQLALCHEMY_DATABASE_URI": migrated})
     assert app.config["MAIL_BACKEND"] == "smtp"

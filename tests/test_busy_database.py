@@ -9,7 +9,6 @@ default, PostgreSQL with TEST_DATABASE_URL.
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import threading
 import time
@@ -69,7 +68,6 @@ class SlowInbox(Inbox):
 
     async def handle_DATA(self, server, session, envelope):
         self.receiving.set()
-        await asyncio.sleep(0)  # let the flag be seen before the wait
         return await super().handle_DATA(server, session, envelope)
 
 
@@ -186,7 +184,7 @@ def test_certificates_are_issued_and_checked_while_saves_run(served, unit):
 
 
 def test_a_save_does_not_wait_for_a_slow_mail_server(served, unit, smtp_server):
-    inbox = SlowInbox(delay=4)
+    inbox = SlowInbox(delay=6)
     served.app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1")
     served.app.config["MAIL_PORT"] = smtp_server(inbox)
     user_id = _official(served, "langsam@busy.se")
@@ -213,7 +211,7 @@ def test_a_save_does_not_wait_for_a_slow_mail_server(served, unit, smtp_server):
         thread.join(timeout=60)
 
     assert status == 302
-    assert still_sending and took < 2, f"the save waited {took:.1f} s for the mail server"
+    assert still_sending and took < 3, f"the save waited {took:.1f} s for the mail server"
     assert _saved_step(served.app, user_id)[1] == [_sent(payload)[1]]
     assert [r.sent for r in reports] == [1] and len(inbox.messages) == 1
     with served.app.app_context():

@@ -207,3 +207,57 @@ def test_0014_drops_confirmed_roster_files_and_sent_links(migrated, tmp_path):
                 _sql(conn, "DELETE FROM roster_imports WHERE organisation_id = 9003")
                 _sql(conn, "DELETE FROM organisations WHERE id = 9003")
         db.engine.dispose()
+
+
+def _mail_of_before_0017() -> None:
+    """Three accounts: mail given up on; given up on, then one sent; only sent."""
+    with db.engine.begin() as conn:
+        _sql(conn, "INSERT INTO organisations VALUES (9004, 'p', 'P', :t)", t=NOW)
+        for user_id, email in ((9041, "fel@x.se"), (9042, "igen@x.se"), (9043, "bra@x.se")):
+            _sql(
+                conn,
+                "INSERT INTO users (id, organisation_id, email, name, active, session_version,"
+                " created_at) VALUES (:id, 9004, :email, '', :yes, 0, :t)",
+                id=user_id,
+                email=email,
+                t=NOW,
+                yes=True,
+            )
+        for mail_id, to, failed, sent in (
+            (9051, "fel@x.se", NOW, None),
+            (9052, "igen@x.se", NOW, None),
+            (9053, "igen@x.se", None, LATER),
+            (9054, "bra@x.se", None, NOW),
+        ):
+            _sql(
+                conn,
+                "INSERT INTO outgoing_mail (id, to_address, subject, body, created_at, attempts,"
+                " next_attempt_at, sent_at, failed_at)"
+                " VALUES (:id, :to, 'S', 'B', :t, 1, :t, :sent, :failed)",
+                id=mail_id,
+                to=to,
+                t=NOW,
+                sent=sent,
+                failed=failed,
+            )
+
+
+def test_0017_marks_the_addresses_whose_last_mail_was_given_up_on(migrated, tmp_path):
+    app = create_app(make_config(migrated, tmp_path))
+    with app.app_context():
+        flask_migrate.downgrade(revision="0014")
+        try:
+            _mail_of_before_0017()
+            flask_migrate.upgrade()
+            with db.engine.connect() as conn:
+                marks = _sql(
+                    conn, "SELECT id, email_failed_at FROM users WHERE organisation_id = 9004"
+                ).all()
+            assert {i: at is not None for i, at in marks} == {9041: True, 9042: False, 9043: False}
+        finally:
+            flask_migrate.upgrade()
+            with db.engine.begin() as conn:
+                _sql(conn, "DELETE FROM outgoing_mail WHERE id BETWEEN 9051 AND 9054")
+                _sql(conn, "DELETE FROM users WHERE organisation_id = 9004")
+                _sql(conn, "DELETE FROM organisations WHERE id = 9004")
+        db.engine.dispose()

@@ -6,7 +6,7 @@ export FLASK_APP := course_app
 # Development is opt-in; without APP_ENV the app insists on a production configuration.
 export APP_ENV ?= development
 
-.PHONY: run test install install-dev install-bench bench bench-coverage translations extract-messages lint lock clean system-packages
+.PHONY: run test install install-dev install-bench bench bench-coverage translations extract-messages lint lock clean system-packages system-packages-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,23 +29,37 @@ $(VENV)/.installed-bench: $(VENV)/.installed
 
 install: $(VENV)/.installed translations system-packages
 
-install-dev: $(VENV)/.installed-dev translations system-packages
+install-dev: $(VENV)/.installed-dev translations system-packages-dev tests/nu/node_modules/.installed
 
 # The certificate's PDF (WeasyPrint) needs Pango, HarfBuzz and fonts for every script a name
 # may be written in: Latin, Sami, Arabic, Persian (Noto), Chinese and Japanese (Noto CJK).
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk
+# The browser suite checks every page with the Nu HTML Checker (vnu.jar), which runs on Java.
+TEST_PACKAGES := default-jre-headless
+PACKAGES ?= $(PDF_PACKAGES)
 
 ## Install the Debian packages the certificate's PDF needs (as root), or say which are missing.
 system-packages:
 	@command -v dpkg >/dev/null || exit 0; \
-	missing=$$(for p in $(PDF_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" -eq 0 ]; then \
-	  echo "--- installing for the certificate's PDF:" $$missing; \
+	  echo "--- installing:" $$missing; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else \
-	  echo "The certificate's PDF needs: sudo apt-get install" $$missing >&2; \
+	  echo "Missing Debian packages: sudo apt-get install" $$missing >&2; \
 	fi
+
+## The same with Java for the tests, unless a Java runtime is already there.
+system-packages-dev:
+	@$(MAKE) --no-print-directory system-packages \
+	  PACKAGES="$(PDF_PACKAGES) $$(command -v java >/dev/null || echo $(TEST_PACKAGES))"
+
+# The Nu HTML Checker from npm, at the version its lock file pins; its own postinstall script
+# (which would download a Java runtime) is not run: the system's Java is used.
+tests/nu/node_modules/.installed: tests/nu/package.json tests/nu/package-lock.json
+	npm ci --prefix tests/nu --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 ## Compile the translation catalogs (.po -> .mo); part of every install.
 translations: $(VENV)/.installed

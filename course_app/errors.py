@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 from urllib.parse import urlsplit
 
@@ -14,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from course_app import security_log
-from course_app.extensions import db, limiter
+from course_app.extensions import db, is_busy, limiter
 
 log = logging.getLogger(__name__)
 
@@ -73,17 +72,7 @@ def _csrf_error(error: CSRFError):
     return render_template("errors/csrf.html", typed=_typed_here()), 400
 
 
-# PostgreSQL's "try again" errors: a serialization failure, a deadlock, a lock or statement timeout.
-RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57014"})
 BUSY_SECONDS = 5
-
-
-def is_busy(error: OperationalError) -> bool:
-    """Return True if the database refused for a while only: another request held the lock."""
-    cause = error.orig
-    if isinstance(cause, sqlite3.OperationalError):  # SQLITE_BUSY_SNAPSHOT and the like too
-        return cause.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-    return getattr(cause, "sqlstate", None) in RETRY_SQLSTATES
 
 
 def _busy_error(error: OperationalError):

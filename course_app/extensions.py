@@ -255,6 +255,18 @@ def begin_writes_immediately() -> None:
         db.session.connection(execution_options={"sqlite_begin_immediate": True})
 
 
+# PostgreSQL's "try again" errors: a serialization failure, a deadlock, a lock or statement timeout.
+RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57014"})
+
+
+def is_busy(error: sa_exc.OperationalError) -> bool:
+    """Return True if the database refused for a while only: another transaction held a lock."""
+    cause = error.orig
+    if isinstance(cause, sqlite3.OperationalError):  # SQLITE_BUSY_SNAPSHOT and the like too
+        return cause.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return getattr(cause, "sqlstate", None) in RETRY_SQLSTATES
+
+
 @contextmanager
 def write_apart() -> Iterator[None]:
     """Commit what a page that reads has done so far, and write the block in a short transaction.

@@ -21,9 +21,11 @@ from pathlib import Path
 from blinker import Namespace
 from flask import Flask, Response, current_app, g, has_app_context
 from sqlalchemy import insert, select
+from sqlalchemy.exc import OperationalError
 
-from course_app.extensions import db
+from course_app.extensions import db, is_busy
 from course_app.logs import redact
+from course_app.mail_errors import address_at_fault, describe_error, refused_for_good
 from course_app.models import OutgoingMail
 from course_app.models.base import utcnow
 
@@ -195,7 +197,15 @@ def _deliver_next() -> str | None:
         _send(build_message(*fields))
     except Exception as exc:  # any failure is recorded, so one bad message cannot stall the queue
         error = exc
-    outcome, attempts, last_error = _record(mail_id, error)
+    try:
+        outcome, attempts, last_error = _record(mail_id, error)
+    except OperationalError as exc:
+        if not is_busy(exc):
+            raise
+        # Once more after a lock wait that ran out: a message sent and not recorded as sent
+        # would go out again once its claim runs out.
+        db.session.rollback()
+        outcome, attempts, last_error = _record(mail_id, error)
     log.log(
         logging.INFO if outcome == "sent" else logging.WARNING,
         "mail delivery id=%s attempts=%s outcome=%s error=%s",
@@ -240,19 +250,6 @@ def _tell(outcome: str, error: Exception | None, address: str) -> None:
         given_up.send(app, address=address, at=utcnow())
 
 
-def address_at_fault(error: Exception | None, address: str) -> bool:
-    """Return True if a failure came from the address or the message, not from our mail server.
-
-    Our server unreachable, or refusing our sign-in or sender, is no fault of the address: the
-    log and `flask doctor` tell the operators.
-    """
-    if isinstance(error, smtplib.SMTPNotSupportedError):
-        return not address.isascii()  # no SMTPUTF8 for this address (else STARTTLS or AUTH)
-    if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
-        return True
-    return not isinstance(error, OSError)  # smtplib's own errors are OSErrors too
-
-
 def _record_failure(mail: OutgoingMail, exc: Exception) -> str:
     """Count a failed attempt and schedule the next, or give up; return the outcome."""
     now = utcnow()
@@ -263,23 +260,6 @@ def _record_failure(mail: OutgoingMail, exc: Exception) -> str:
         return "failed"
     mail.next_attempt_at = now + BACKOFF[min(mail.attempts, len(BACKOFF)) - 1]
     return "retrying"
-
-
-def refused_for_good(exc: Exception) -> bool:
-    """Return True when the server refused the recipient permanently (5xx): no retry will do."""
-    return isinstance(exc, smtplib.SMTPRecipientsRefused) and all(
-        code >= 500 for code, _ in exc.recipients.values()
-    )
-
-
-def describe_error(exc: Exception) -> str:
-    """Return the exception's class and SMTP code(s), never the server's words."""
-    codes: list[int] = []
-    if isinstance(exc, smtplib.SMTPResponseException):
-        codes = [exc.smtp_code]
-    elif isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = sorted({code for code, _ in exc.recipients.values()})
-    return " ".join([type(exc).__name__, *map(str, codes)])[:200]
 
 
 def _deliver_after_response(response: Response) -> Response:

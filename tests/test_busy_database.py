@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import delete, event, func, select, text
 from sqlalchemy.exc import OperationalError
 
+from course_app import mail
 from course_app.auth import services
 from course_app.certificates.service import new_code
 from course_app.extensions import csrf, db
@@ -307,3 +308,22 @@ def test_any_other_database_error_is_a_server_error(failing):
     response = app.test_client().post("/test/database-error", data={"note": "Min text här"})
     assert response.status_code == 500
     assert "Tyvärr gick något fel" in response.get_data(as_text=True)
+
+
+def test_a_sent_message_is_recorded_after_a_lock_wait_that_ran_out(app, smtp_server, monkeypatch):
+    """Recorded on the second try, so that it is not sent again once its claim runs out."""
+    inbox = Inbox()
+    test_mail_queue._use_smtp(app, smtp_server(inbox))
+    mail_id = test_mail_queue._queue(app)
+    record, calls = mail._record, []
+
+    def busy_once(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise OperationalError("UPDATE …", {}, psycopg.errors.LockNotAvailable())
+        return record(*args)
+
+    monkeypatch.setattr(mail, "_record", busy_once)
+    assert test_mail_queue._deliver(app).sent == 1
+    assert len(calls) == 2 and len(inbox.messages) == 1
+    assert test_mail_queue._load(app, mail_id).sent_at is not None

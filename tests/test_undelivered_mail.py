@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from course_app.auth import email_change
 from course_app.extensions import db
-from course_app.mail import address_at_fault, queue_mail
+from course_app.mail import queue_mail
+from course_app.mail_errors import address_at_fault
 from course_app.models import OutgoingMail, Permission, User
 from course_app.models.base import utcnow
 from tests import test_mail_queue

@@ -23,6 +23,7 @@ from course_app import create_app
 from course_app.auth import services
 from course_app.extensions import csrf, db
 from course_app.models import Organisation, Permission
+from tests.browser import html_check
 from tests.browser.helpers import ERRORS, SCRIPTLESS, watch, watch_without_javascript
 from tests.conftest import TEST_PASSWORD, make_config
 
@@ -161,6 +162,18 @@ def live_server(migrated, tmp_path_factory) -> Iterator[LiveServer]:
 def official(live_server) -> Official:
     """A new official with a password, for this test alone."""
     return live_server.create_official()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def html_checker(tmp_path_factory) -> Iterator[html_check.HtmlChecker]:
+    """One Nu HTML Checker for the session, started first so that its JVM warms up meanwhile."""
+    checker = html_check.start(tmp_path_factory.mktemp("nu") / "checker.log")
+    html_check.RUNNING.append(checker)
+    try:
+        yield checker
+    finally:
+        html_check.RUNNING.remove(checker)
+        html_check.stop(checker)
 
 
 @pytest.fixture(scope="session")

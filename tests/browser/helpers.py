@@ -10,6 +10,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import ConsoleMessage, Error, Locator, Page, Response, expect
 
+from tests.browser.html_check import check_html
+
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 NARROW = {"width": 320, "height": 800}
 MODULE_URL = "/modules/organisation"
@@ -260,12 +262,15 @@ def _run_axe(page: Page) -> dict:
 
 
 def check_page(page: Page) -> None:
-    """Assert that axe finds no WCAG 2.1 A/AA violation and that the page fits 320 px.
+    """Assert that the HTML is valid, axe finds no WCAG 2.1 A/AA violation and it fits 320 px.
 
-    axe-playwright-python injects axe with page.evaluate, which runs through the DevTools
-    protocol: the page's Content-Security-Policy does not block it, so CSP stays on.
+    The Nu HTML Checker reads the page as the browser serialises it (page.content()); only its
+    errors fail the page, its warnings ("info" messages) do not. axe-playwright-python injects
+    axe with page.evaluate, which runs through the DevTools protocol: the page's
+    Content-Security-Policy does not block it, so CSP stays on.
     """
     page.wait_for_load_state("load")
+    check_html(page.content(), page.url)
     violations = _run_axe(page)["violations"]
     if violations:
         summary = _violation_summary(violations)

@@ -82,15 +82,21 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def new_token() -> tuple[str, str]:
+    """Return a new single-use token's secret and the hash of it that is stored."""
+    token = secrets.token_urlsafe(32)
+    return token, _token_hash(token)
+
+
 def create_signin_token(
     user: User, minutes: int, purpose: str = "link", new_email: str | None = None
 ) -> str:
     """Store a new single-use token for user and return its secret."""
-    token = secrets.token_urlsafe(32)
+    token, token_hash = new_token()
     db.session.add(
         SignInToken(
             user=user,
-            token_hash=_token_hash(token),
+            token_hash=token_hash,
             expires_at=utcnow() + timedelta(minutes=minutes),
             purpose=purpose,
             new_email=new_email,

@@ -1,69 +1,37 @@
 """Write an import's plan (roster_import.py) in the request's transaction: flush, never commit.
 
-The view commits once, with the audit record, then sends the invitations.
+Each kind of change is one statement for all the rows it concerns (the ORM's bulk INSERT and
+UPDATE, sent as executemany), never a statement per row: a roster of 20,000 rows is written in
+seconds. The view commits once, with the audit record, then sends the invitations.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, insert, select, update
 
-from course_app.auth.services import create_user
+from course_app.auth.services import normalise_email
 from course_app.extensions import db
 from course_app.models import (
     Assignment,
     Body,
-    Organisation,
     Party,
     Permission,
     RosterImport,
     User,
+    UserPermission,
 )
 from course_app.models.base import utcnow
 from course_app.security_unit.roster_import import (
-    UNCHANGED,
+    CHANGED,
+    NEW_OFFICIAL,
     ImportPlan,
     RowPlan,
     guess_body_kind,
     name_key,
-    users_by_email,
 )
-
-
-@dataclass
-class _Lookup:
-    """Parties and bodies of the organisation by normalised name, created when missing."""
-
-    organisation_id: int
-    parties: dict[str, Party]
-    bodies: dict[str, Body]
-
-    @classmethod
-    def load(cls, organisation_id: int) -> _Lookup:
-        def by_name(model) -> dict:
-            stmt = select(model).where(model.organisation_id == organisation_id)
-            return {name_key(m.name): m for m in db.session.scalars(stmt)}
-
-        return cls(organisation_id, by_name(Party), by_name(Body))
-
-    def party(self, name: str | None) -> Party | None:
-        if not name:
-            return None
-        if name_key(name) not in self.parties:
-            self.parties[name_key(name)] = Party(organisation_id=self.organisation_id, name=name)
-            db.session.add(self.parties[name_key(name)])
-        return self.parties[name_key(name)]
-
-    def body(self, name: str | None) -> Body | None:
-        if not name:
-            return None
-        if name_key(name) not in self.bodies:
-            body = Body(organisation_id=self.organisation_id, name=name, kind=guess_body_kind(name))
-            self.bodies[name_key(name)] = body
-            db.session.add(body)
-        return self.bodies[name_key(name)]
 
 
 def result_counts(plan: ImportPlan, end_ids: set[int]) -> dict[str, int]:
@@ -78,48 +46,101 @@ def apply_plan(
     end_ids: set[int],
     today: date,
     default_locale: str,
-) -> list[User]:
+) -> list[Row]:
     """Write the plan: officials, parties, bodies and assignments; end the seats named.
 
     end_ids are the ids of the plan's unlisted assignments to end today: none unless the file
-    is the whole roster, and then those the user did not keep. Return the new officials, to be
-    invited once the caller has committed. Flushes, never commits.
+    is the whole roster, and then those the user did not keep. Return the new officials (id,
+    email, name, locale), to be invited once the caller has committed. Flushes, never commits.
     """
-    lookup = _Lookup.load(organisation_id)
-    org_users = users_by_email(p.row.email for p in plan.rows)
-    created: list[User] = []
-    organisation = db.session.get(Organisation, organisation_id)
+    db.session.flush()  # what the request changed before, ahead of the bulk statements
+    created = _add_officials(plan.rows, organisation_id, default_locale)
+    user_ids = {official.email: official.id for official in created}
+    _rename(plan.rows)
+    parties = _ids_by_name(Party, organisation_id, (p.row.party for p in plan.rows))
+    bodies = _ids_by_name(
+        Body,
+        organisation_id,
+        (p.row.body for p in plan.rows),
+        lambda n: {"kind": guess_body_kind(n)},
+    )
+    new, changed = [], []
     for item in plan.rows:
-        row = item.row
-        user = org_users.get(row.email)
-        if user is None:
-            user = create_user(organisation, row.email, [Permission.OFFICIAL], name=row.full_name)
-            user.locale = row.language or default_locale
-            org_users[row.email] = user
-            created.append(user)
-        elif "name" in item.changes:
-            user.name = row.full_name
-        _write_assignment(item, user, lookup, organisation_id)
-    for ended in plan.ends:
-        if ended.id in end_ids:
-            db.session.get(Assignment, ended.id).end(today)
-    db.session.flush()
+        values = _seat_values(item, parties, bodies)
+        if item.assignment_id is None:
+            user_id = item.user_id or user_ids[normalise_email(item.row.email)]
+            new.append({**values, "organisation_id": organisation_id, "user_id": user_id})
+        elif item.fate == CHANGED:
+            changed.append({**values, "id": item.assignment_id})
+    # Assignment.end's rule: today, or the first day of a seat that starts later.
+    ends = [{"id": e.id, "ends_on": max(today, e.starts_on)} for e in plan.ends if e.id in end_ids]
+    # NULL written out: else rows with and without an end date go in separate statements.
+    _execute_many(insert(Assignment).execution_options(render_nulls=True), new)
+    _execute_many(update(Assignment), changed + ends)
     return created
 
 
-def _write_assignment(item: RowPlan, user: User, lookup: _Lookup, organisation_id: int) -> None:
+def _execute_many(statement, values: list[dict]) -> None:
+    if values:
+        db.session.execute(statement, values)
+
+
+def _add_officials(rows: Iterable[RowPlan], organisation_id: int, locale: str) -> list[Row]:
+    """Add an official for each address new to the app; return their id, email, name, locale."""
+    values = [
+        {
+            "organisation_id": organisation_id,
+            "email": normalise_email(item.row.email),
+            "name": item.row.full_name,
+            "locale": item.row.language or locale,
+        }
+        for item in rows
+        if item.fate == NEW_OFFICIAL
+    ]
+    if not values:
+        return []
+    returning = insert(User).returning(User.id, User.email, User.name, User.locale)
+    created = list(db.session.execute(returning, values))
+    official = [{"user_id": user.id, "permission": Permission.OFFICIAL} for user in created]
+    db.session.execute(insert(UserPermission), official)
+    return created
+
+
+def _rename(rows: Iterable[RowPlan]) -> None:
+    """Give accounts the name the file gives them (the last row's, if it is written twice)."""
+    names = {item.user_id: item.row.full_name for item in rows if "name" in item.changes}
+    _execute_many(update(User), [{"id": i, "name": name} for i, name in names.items()])
+
+
+def _ids_by_name(
+    model, organisation_id: int, names: Iterable[str | None], extra: Callable = lambda n: {}
+) -> dict[str, int]:
+    """Return the ids of the organisation's parties or bodies by name_key, adding the new ones."""
+    stmt = select(model.id, model.name).where(model.organisation_id == organisation_id)
+    ids = {name_key(name): id_ for id_, name in db.session.execute(stmt)}
+    missing: dict[str, str] = {}
+    for name in names:
+        if name and name_key(name) not in ids:
+            missing.setdefault(name_key(name), name)  # spelt as it is first written
+    if missing:
+        values = [
+            {"organisation_id": organisation_id, "name": n, **extra(n)} for n in missing.values()
+        ]
+        added = db.session.execute(insert(model).returning(model.id, model.name), values)
+        ids.update((name_key(name), id_) for id_, name in added)
+    return ids
+
+
+def _seat_values(item: RowPlan, parties: dict[str, int], bodies: dict[str, int]) -> dict:
     row = item.row
-    if item.fate == UNCHANGED:
-        return
-    seat = db.session.get(Assignment, item.assignment_id) if item.assignment_id else None
-    if seat is None:
-        seat = Assignment(organisation_id=organisation_id, user_id=user.id, role=row.role)
-        db.session.add(seat)
-    seat.body = lookup.body(row.body)
-    seat.party = lookup.party(row.party)
-    seat.extent = row.extent
-    seat.starts_on = row.starts_on
-    seat.ends_on = row.ends_on
+    return {
+        "role": row.role,
+        "body_id": bodies[name_key(row.body)] if row.body else None,
+        "party_id": parties[name_key(row.party)] if row.party else None,
+        "extent": row.extent,
+        "starts_on": row.starts_on,
+        "ends_on": row.ends_on,
+    }
 
 
 def store_upload(organisation_id: int, user_id: int, filename: str, content: bytes) -> RosterImport:

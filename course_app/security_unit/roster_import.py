@@ -21,9 +21,11 @@ from course_app.models import (
     AssignmentRole,
     Body,
     BodyKind,
+    Extent,
     Party,
     Permission,
     User,
+    UserPermission,
 )
 from course_app.security_unit.roster_csv import ParsedRoster, Problem, RosterRow
 
@@ -32,6 +34,8 @@ NEW_ASSIGNMENT = "new_assignment"
 CHANGED = "changed"
 UNCHANGED = "unchanged"
 FATES = (NEW_OFFICIAL, NEW_ASSIGNMENT, CHANGED, UNCHANGED)
+# Addresses looked up per query: well under the bound parameters SQLite (32,766) allows.
+EMAILS_PER_QUERY = 5_000
 
 
 def name_key(text: str | None) -> str:
@@ -70,7 +74,7 @@ class Existing:
     body: str | None
     party: str | None
     role: AssignmentRole
-    extent: str
+    extent: Extent
     starts_on: date
     ends_on: date | None
 
@@ -88,6 +92,7 @@ class RowPlan:
     changes: tuple[str, ...] = ()
     assignment_id: int | None = None
     deactivated: bool = False
+    user_id: int | None = None  # the account's, when the address has one
 
 
 @dataclass(frozen=True)
@@ -117,38 +122,64 @@ class ImportPlan:
         return hashlib.sha256(json.dumps(data, default=str).encode()).hexdigest()[:32]
 
 
+@dataclass(frozen=True)
+class Account:
+    """An account that an address in the file already has, as the plan needs it."""
+
+    id: int
+    email: str
+    name: str
+    active: bool
+    organisation_id: int
+    official: bool
+
+
 def _load_existing(organisation_id: int) -> list[Existing]:
     stmt = (
-        select(Assignment, User.email, User.name, User.active, Body.name, Party.name)
+        select(
+            Assignment.id,
+            Assignment.user_id,
+            User.email,
+            User.name,
+            User.active,
+            Body.name,
+            Party.name,
+            Assignment.role,
+            Assignment.extent,
+            Assignment.starts_on,
+            Assignment.ends_on,
+        )
         .join(User, User.id == Assignment.user_id)
         .outerjoin(Body, Body.id == Assignment.body_id)
         .outerjoin(Party, Party.id == Assignment.party_id)
         .where(Assignment.organisation_id == organisation_id)
         .order_by(Assignment.starts_on, Assignment.id)
     )
-    return [
-        Existing(
-            a.id,
-            a.user_id,
-            email,
-            name,
-            active,
-            body,
-            party,
-            a.role,
-            a.extent.value,
-            a.starts_on,
-            a.ends_on,
-        )
-        for a, email, name, active, body, party in db.session.execute(stmt)
-    ]
+    return [Existing(*row) for row in db.session.execute(stmt)]
 
 
-def users_by_email(emails: Iterable[str]) -> dict[str, User]:
+def accounts_by_email(emails: Iterable[str], organisation_id: int) -> dict[str, Account]:
+    """Return the accounts that hold any of the addresses, in a query per EMAILS_PER_QUERY."""
     emails = sorted(set(emails))
-    if not emails:
-        return {}
-    return {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
+    # The organisation's officials in a query of their own: a subquery per account can be
+    # planned as a scan per row on a table that PostgreSQL has not analysed since an import.
+    officials = set(
+        db.session.scalars(
+            select(UserPermission.user_id)
+            .join(User, User.id == UserPermission.user_id)
+            .where(
+                User.organisation_id == organisation_id,
+                UserPermission.permission == Permission.OFFICIAL,
+            )
+        )
+    )
+    columns = (User.id, User.email, User.name, User.active, User.organisation_id)
+    accounts = {}
+    for start in range(0, len(emails), EMAILS_PER_QUERY):
+        chunk = emails[start : start + EMAILS_PER_QUERY]
+        for row in db.session.execute(select(*columns).where(User.email.in_(chunk))):
+            accounts[row.email] = Account(*row, official=row.id in officials)
+    return accounts
 
 
 def _names(organisation_id: int, model) -> dict[str, str]:
@@ -157,8 +188,8 @@ def _names(organisation_id: int, model) -> dict[str, str]:
 
 
 def plan_import(parsed: ParsedRoster, organisation_id: int, today: date) -> ImportPlan:
-    """Return what importing the parsed file into the organisation would do, in four queries."""
-    users = users_by_email(row.email for row in parsed.rows)
+    """Return what importing the parsed file into the organisation would do, in a few queries."""
+    users = accounts_by_email((row.email for row in parsed.rows), organisation_id)
     existing = _load_existing(organisation_id)
     parties = _names(organisation_id, Party)
     bodies = _names(organisation_id, Body)
@@ -171,7 +202,7 @@ def _changes(row: RosterRow, old: Existing) -> tuple[str, ...]:
         changes.append("name")
     if name_key(row.party) != name_key(old.party):
         changes.append("party")
-    if row.extent.value != old.extent:
+    if row.extent != old.extent:
         changes.append("extent")
     if row.starts_on != old.starts_on:
         changes.append("starts_on")
@@ -184,7 +215,7 @@ def compute_plan(
     parsed: ParsedRoster,
     organisation_id: int,
     today: date,
-    users: dict[str, User],
+    users: dict[str, Account],
     existing: list[Existing],
     parties: dict[str, str],
     bodies: dict[str, str],
@@ -221,7 +252,7 @@ def compute_plan(
     return ImportPlan(tuple(plans), ends, tuple(problems), new_parties, new_bodies, counts)
 
 
-def _may_hold_seats(user: User, organisation_id: int) -> bool:
+def _may_hold_seats(user: Account, organisation_id: int) -> bool:
     """Return True if the import may give the account seats: an official of the organisation.
 
     An account elsewhere and one of the organisation's own that is not an official's (a member
@@ -229,7 +260,7 @@ def _may_hold_seats(user: User, organisation_id: int) -> bool:
     belongs to another account. So the preview never tells that an address has an account in
     another organisation.
     """
-    return user.organisation_id == organisation_id and user.has_permission(Permission.OFFICIAL)
+    return user.organisation_id == organisation_id and user.official
 
 
 def _new_names(names: Iterable[str | None], known: dict[str, str]) -> tuple[str, ...]:
@@ -242,7 +273,7 @@ def _new_names(names: Iterable[str | None], known: dict[str, str]) -> tuple[str,
 
 
 def _row_plan(
-    row: RosterRow, user: User | None, old: Existing | None, new_emails: set[str]
+    row: RosterRow, user: Account | None, old: Existing | None, new_emails: set[str]
 ) -> RowPlan:
     if user is None:
         fate = NEW_ASSIGNMENT if row.email in new_emails else NEW_OFFICIAL
@@ -250,7 +281,7 @@ def _row_plan(
         return RowPlan(row, fate)
     if old is None:
         changes = ("name",) if row.full_name != user.name else ()
-        return RowPlan(row, NEW_ASSIGNMENT, changes, deactivated=not user.active)
+        return RowPlan(row, NEW_ASSIGNMENT, changes, None, not user.active, user.id)
     changes = _changes(row, old)
     fate = CHANGED if changes else UNCHANGED
-    return RowPlan(row, fate, changes, old.id, deactivated=not user.active)
+    return RowPlan(row, fate, changes, old.id, not user.active, user.id)

@@ -17,7 +17,7 @@ from course_app.models import RosterImport
 from course_app.models.base import utcnow
 from course_app.security_unit import roster_apply, roster_import, roster_summary
 from course_app.security_unit.blueprint import bp, unit_required
-from course_app.security_unit.invitations import invite
+from course_app.security_unit.invitations import invite_new
 from course_app.security_unit.labels import EXTENT_LABELS, ROLE_LABELS
 from course_app.security_unit.roster_columns import HEADERS
 from course_app.security_unit.roster_csv import ParsedRoster, parse_roster
@@ -196,8 +196,7 @@ def _import(upload: RosterImport, plan, form: RosterConfirmForm, end_ids: set[in
     created = roster_apply.apply_plan(
         plan, upload.organisation_id, end_ids, _today(), form.language.data
     )
-    for user in created:
-        invite(user, current_user.organisation, form.language.data)
+    invite_new(created, current_user.organisation, form.language.data)
     audit.record(
         "roster.imported",
         upload.organisation_id,

@@ -6,7 +6,7 @@ export FLASK_APP := course_app
 # Development is opt-in; without APP_ENV the app insists on a production configuration.
 export APP_ENV ?= development
 
-.PHONY: run test install install-dev install-bench bench bench-coverage translations extract-messages lint lock clean system-packages system-packages-dev
+.PHONY: run test install install-dev install-bench bench bench-coverage bench-roster translations extract-messages lint lock clean system-packages system-packages-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -97,6 +97,11 @@ lock: $(BIN)/python
 ## Time the coverage report and its exports for 50,000 officials on PostgreSQL (by hand).
 bench-coverage: install-dev
 	$(BIN)/python bench/coverage.py $(BENCH_ARGS)
+
+## Time a 20,000-row roster import, every step, on SQLite and on PostgreSQL from
+## BENCH_DATABASE_URL when set ("_roster" added to its name, dropped and created again).
+bench-roster: install-dev
+	$(BIN)/python bench/roster.py $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check course_app tests migrations

@@ -14,13 +14,12 @@ import argparse
 import os
 import random
 import statistics
-import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 
 import flask_migrate
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from fresh_database import fresh_postgresql
+from sqlalchemy import insert, text
 
 from course_app import create_app
 from course_app.extensions import db
@@ -50,19 +49,6 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--officials", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=9, help="timed runs of each request (9)")
     return parser.parse_args()
-
-
-def _fresh_database() -> str:
-    url = make_url(os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE))
-    if url.host not in ("127.0.0.1", "localhost"):
-        sys.exit("BENCH_DATABASE_URL must be on 127.0.0.1: it is dropped and created again")
-    url = url.set(database=f"{url.database}_coverage")
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{url.database}"'))
-    admin.dispose()
-    return url.render_as_string(hide_password=False)
 
 
 def _moment(rng: random.Random, first: date, last: date) -> datetime:
@@ -150,7 +136,7 @@ def _time(client, path: str, runs: int) -> tuple[float, int]:
 
 def main() -> None:
     args = _arguments()
-    url = _fresh_database()
+    url = fresh_postgresql(os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE), "coverage")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
     with app.app_context():
         flask_migrate.upgrade()

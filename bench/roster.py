@@ -19,15 +19,13 @@ import os
 import random
 import re
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import flask_migrate
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from fresh_database import fresh_postgresql
 
 from course_app import create_app
 from course_app.extensions import db
@@ -62,19 +60,6 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each re-import (3)")
     return parser.parse_args()
-
-
-def _postgresql() -> str:
-    url = make_url(os.environ["BENCH_DATABASE_URL"])
-    if url.host not in ("127.0.0.1", "localhost"):
-        sys.exit("BENCH_DATABASE_URL must be on 127.0.0.1: it is dropped and created again")
-    url = url.set(database=f"{url.database}_roster")
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{url.database}"'))
-    admin.dispose()
-    return url.render_as_string(hide_password=False)
 
 
 def _seat(rng: random.Random, body: str) -> list[str]:
@@ -194,7 +179,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         bench("SQLite", f"sqlite:///{Path(folder) / 'roster.db'}", rows, args.runs)
     if os.environ.get("BENCH_DATABASE_URL"):
-        bench("PostgreSQL", _postgresql(), rows, args.runs)
+        bench(
+            "PostgreSQL",
+            fresh_postgresql(os.environ["BENCH_DATABASE_URL"], "roster"),
+            rows,
+            args.runs,
+        )
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from course_app.mail import queue_mail
 from course_app.models import Organisation, ReminderSent, User
 from course_app.models.base import utcnow
 from course_app.security import external_url
-from course_app.training import load, rule
+from course_app.training import decisions, load, rule
 from course_app.training.periods import local_date
 
 reminders_cli = AppGroup("reminders", help="Remind officials of required training.")
@@ -53,7 +53,7 @@ class Planned:
 def plan(today: date) -> list[Planned]:
     """Return the reminders due today that have not been sent; reads only.
 
-    Per organisation, the period in force today; per official in scope, rule.reminders_due on
+    Per organisation, the period in force today; per official in scope, decisions.reminders_due on
     where they stand (scored in SQL): their own modules, deadlines and points.
     """
     days_before = current_app.config["REMINDER_DAYS_BEFORE"]
@@ -67,7 +67,7 @@ def plan(today: date) -> list[Planned]:
         sent = _sent(org_id, year)
         for user_id, standing in sorted(standings.items()):
             done = _expanded(sent.get(user_id, set()), standing)
-            for due in rule.reminders_due(standing, today, days_before, done):
+            for due in decisions.reminders_due(standing, today, days_before, done):
                 modules = tuple(sorted(due.modules, key=lambda m: (order.get(m, len(order)), m)))
                 planned.append(Planned(org_id, user_id, year, due.deadline, due.kind, modules))
     return planned

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from course_app.extensions import db
 from course_app.models import Audience, ModuleCompletion, Permission, ReminderSent, User
-from course_app.training.rule import due_point as due_kind
+from course_app.training.decisions import due_point as due_kind
 from tests.test_mail_queue import Inbox, _use_smtp, smtp_server  # noqa: F401
 
 DEADLINE = date(2027, 4, 13)

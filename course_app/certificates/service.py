@@ -1,6 +1,6 @@
 """Which periods an official has completed, and issuing their certificates (once each).
 
-Whether a period is complete for an official is the training rule's (rule.certified): what My
+Whether a period is complete for an official is the training rule's (decisions.certified): what My
 training shows them as required has a completion that counts, and nothing more is coming. The
 certificate stores the latest such completion of each module, with its content version, and
 the official's name, as they are at the first request.
@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from course_app.extensions import db
 from course_app.models import Certificate, ModuleCompletion, User
 from course_app.models.base import utcnow
-from course_app.training import load, rule
+from course_app.training import decisions, load, rule
 from course_app.training.periods import local_date
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -48,7 +48,7 @@ class Completed:
 
 
 def completed_periods(user: User, today: date | None = None) -> dict[int, Completed]:
-    """Return, by election year, the periods the user has completed (rule.certified): three
+    """Return, by election year, the periods the user has completed (decisions.certified): three
     queries."""
     today = today or local_date(utcnow())
     rules = load.rules_of(user.organisation_id)
@@ -65,7 +65,7 @@ def completed_periods(user: User, today: date | None = None) -> dict[int, Comple
     versions = {(m, at): version for m, at, version in rows}
     done: dict[int, Completed] = {}
     for year in sorted({r.election_year for r in rules}):
-        counted = rule.certified(
+        counted = decisions.certified(
             rule.of_period(rules, year), seats, [(m, at) for m, at, _ in rows], today
         )
         if counted is None:

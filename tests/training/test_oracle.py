@@ -23,7 +23,7 @@ from course_app.extensions import db
 from course_app.learn.saved import read_saved
 from course_app.models import ReminderSent, User
 from course_app.security_unit.coverage import DIMENSIONS, coverage
-from course_app.training import load, rule
+from course_app.training import decisions, load, rule
 from course_app.training.periods import start_of_day_utc
 from course_app.training.sql import required_from_rows
 from tests.training.world import (
@@ -121,7 +121,7 @@ def test_the_reminder_plan_follows_the_rule(app, data):
                 )
                 now = rule.standing(required, world.completions(user_id), today)
                 done = sent.get((user_id, year), set())
-                for due in rule.reminders_due(now, today, days_before, done):
+                for due in decisions.reminders_due(now, today, days_before, done):
                     expected.add(
                         (user_id, due.election_year, due.deadline, due.kind, frozenset(due.modules))
                     )
@@ -163,7 +163,7 @@ def test_the_certificate_decision_follows_the_rule(app, data):
             for today in example.days:
                 expected = {}
                 for year in years:
-                    counted = rule.certified(
+                    counted = decisions.certified(
                         rule.of_period(world.rules, year),
                         world.seats(user_id),
                         world.completions(user_id),

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from course_app.training import rule
+from course_app.training import decisions, rule
 from course_app.training.periods import period_label, start_of_day_utc
 from course_app.training.rule import Rule, Seat
 
@@ -120,13 +120,13 @@ def test_reminders_follow_each_deadline_and_are_never_repeated():
         date(2027, 1, 30),
     )
     standing = rule.standing(required, [], date(2027, 1, 30))
-    due = rule.reminders_due(standing, date(2027, 1, 30), [30, 7])
+    due = decisions.reminders_due(standing, date(2027, 1, 30), [30, 7])
     assert [(r.deadline, r.kind, r.modules) for r in due] == [
         (date(2027, 3, 1), "before-30", ("a",))
     ]
     sent = [("a", date(2027, 3, 1), "before-30")]
-    assert rule.reminders_due(standing, date(2027, 1, 30), [30, 7], sent) == []
-    later = rule.reminders_due(standing, date(2027, 6, 1), [30, 7], sent)
+    assert decisions.reminders_due(standing, date(2027, 1, 30), [30, 7], sent) == []
+    later = decisions.reminders_due(standing, date(2027, 6, 1), [30, 7], sent)
     assert [(r.deadline, r.kind) for r in later] == [
         (date(2027, 3, 1), "after"),
         (date(2027, 6, 30), "before-30"),
@@ -137,7 +137,11 @@ def test_a_certificate_is_decided_on_the_last_day_in_office():
     requirement = _rule(1, ["a"], date(2026, 1, 1), date(2027, 3, 1), KL)
     done = [("a", datetime(2027, 2, 1, 12, tzinfo=UTC))]
     # She left on 31 March 2027: what she had done by then still earns the certificate.
-    assert rule.certificate_day([requirement], [SECRETARY], date(2028, 1, 1)) == date(2027, 3, 31)
-    assert rule.certified([requirement], [SECRETARY], done, date(2028, 1, 1)) == {"a": done[0][1]}
-    assert rule.certified([requirement], [SECRETARY], [], date(2028, 1, 1)) is None
-    assert rule.certified([requirement], [FRITID], done, date(2028, 1, 1)) is None  # not asked
+    assert decisions.certificate_day([requirement], [SECRETARY], date(2028, 1, 1)) == date(
+        2027, 3, 31
+    )
+    assert decisions.certified([requirement], [SECRETARY], done, date(2028, 1, 1)) == {
+        "a": done[0][1]
+    }
+    assert decisions.certified([requirement], [SECRETARY], [], date(2028, 1, 1)) is None
+    assert decisions.certified([requirement], [FRITID], done, date(2028, 1, 1)) is None  # not asked

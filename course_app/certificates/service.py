@@ -51,10 +51,9 @@ def completed_periods(user: User, today: date | None = None) -> dict[int, Comple
     """Return, by election year, the periods the user has completed (decisions.certified): three
     queries."""
     today = today or local_date(utcnow())
-    rules = load.rules_of(user.organisation_id)
+    rules, seats = load.rules_and_seats(user.id, user.organisation_id)
     if not rules:
         return {}
-    seats = load.seats_of([user.id], user.organisation_id)[user.id]
     rows = db.session.execute(
         select(
             ModuleCompletion.module_id,

@@ -51,6 +51,6 @@ def coming_of(
 ) -> list[tuple[Module, rule.RequiredModule]]:
     """Return what requirements not yet in force will ask of the user (rule.coming_of), with
     each module, soonest first: two queries."""
-    seats = load.seats_of([user_id], organisation_id)[user_id]
-    coming = rule.coming_of(load.rules_of(organisation_id), seats, local_date(utcnow()))
+    rules, seats = load.rules_and_seats(user_id, organisation_id)
+    coming = rule.coming_of(rules, seats, local_date(utcnow()))
     return [(catalog.module(c.module_id), c) for c in coming if catalog.module(c.module_id)]

@@ -86,8 +86,7 @@ def _module_titles() -> dict[str, str]:
 def _official_page(user: User, deactivate_form: DeactivateForm | None = None, status: int = 200):
     today = _today()
     assignments = db.session.execute(services.assignments_stmt(user.id, user.organisation_id))
-    rules = load.rules_of(user.organisation_id)
-    seats = load.seats_of([user.id], user.organisation_id)[user.id]
+    rules, seats = load.rules_and_seats(user.id, user.organisation_id)
     required = rule.required_of(rules, seats, today)
     deactivate_form = deactivate_form or DeactivateForm()
     return render_template(

@@ -79,10 +79,10 @@ def completions_of(
     return done
 
 
-def required_of(user_id: int, organisation_id: int, day: date) -> dict[str, RequiredModule]:
-    """Return the modules required of the user on day, by module id: two queries."""
-    seats = seats_of([user_id], organisation_id)[user_id]
-    return rule.required_of(rules_of(organisation_id), seats, day)
+def rules_and_seats(user_id: int, organisation_id: int) -> tuple[list[Rule], list[Seat]]:
+    """Return what the rule reads of one official: the organisation's requirements and the
+    official's seats; two queries."""
+    return rules_of(organisation_id), seats_of([user_id], organisation_id)[user_id]
 
 
 def standings_of(user_ids: list[int], organisation_id: int, day: date) -> dict[int, rule.Standing]:

@@ -206,10 +206,10 @@ def test_the_requirements_read_with_the_learners_state_are_those_of_the_roster(
     app, create_user, create_requirement, create_assignment
 ):
     """The learner's pages read the requirements in the same query as their progress: the
-    result must be what training.required_of finds, whatever the audience and the seats."""
+    result must be what the rule finds from what training.load reads, whatever the audience and the seats."""
     from course_app.learn.saved import read_saved
     from course_app.models import AssignmentRole, Audience, Extent
-    from course_app.training.load import required_of
+    from course_app.training import load, rule
     from course_app.training.sql import required_from_rows
 
     user = create_user()
@@ -244,7 +244,7 @@ def test_the_requirements_read_with_the_learners_state_are_those_of_the_roster(
     create_assignment(user, body="Kommunstyrelsen", extent=Extent.FRITID)
     create_assignment(user, body="Valnämnden", ends_on=date(2026, 12, 31))  # ended before day
     with app.app_context():
-        expected = required_of(user.id, org, day)
+        expected = rule.required_of(*load.rules_and_seats(user.id, org), day)
         rows = read_saved(user.id, requirements_of=(org, day)).requirement_rows
         assert required_from_rows(rows, day) == expected
     assert sorted(expected) == ["digital", "organisation", "threats"]

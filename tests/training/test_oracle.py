@@ -199,7 +199,9 @@ def test_what_the_pages_read_as_required_follows_the_rule(app, data):
                     day,
                 )
                 # The security unit's page of an official.
-                assert load.required_of(user_id, world.org_id, day) == required, (user_id, day)
+                assert (
+                    rule.required_of(*load.rules_and_seats(user_id, world.org_id), day) == required
+                ), (user_id, day)
                 # The party groups' lists.
                 now = rule.standing(required, world.completions(user_id), day)
                 assert standings[user_id] == now, (user_id, day)

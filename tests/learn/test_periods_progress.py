@@ -206,7 +206,8 @@ def test_the_requirements_read_with_the_learners_state_are_those_of_the_roster(
     app, create_user, create_requirement, create_assignment
 ):
     """The learner's pages read the requirements in the same query as their progress: the
-    result must be what the rule finds from what training.load reads, whatever the audience and the seats."""
+    result must be what the rule finds from what training.load reads, whatever the audience
+    and the seats."""
     from course_app.learn.saved import read_saved
     from course_app.models import AssignmentRole, Audience, Extent
     from course_app.training import load, rule
